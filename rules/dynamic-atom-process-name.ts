@@ -1,0 +1,114 @@
+import { ATOM_MAKER_QUERY, atomMaker, processNameUse } from "../src/engine/atoms.js";
+import { isMixTask, isRunTimeCode } from "../src/engine/elixir.js";
+import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+
+export default defineRule({
+  meta: {
+    id: "dynamic-atom-process-name",
+    severity: "error",
+    summary: "A process name made into an atom at run time",
+    guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
+    principle: "Use Registry for names—never create atoms dynamically.",
+    message: "This makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: `{:via, Registry, {MyApp.Registry, id}}`.",
+    explanation: `
+Atoms are never garbage-collected, and the atom table is finite (1,048,576 entries by default).
+Naming a process with an atom built from run-time data — a user id, a tenant, a topic — adds an
+atom for every distinct value, forever: a slow leak that ends with the whole node crashing with
+\`system_limit\`. It is one of the guide's red flags: *creating atoms dynamically for process names*.
+
+Register dynamic processes in a \`Registry\` instead; any term can be a key:
+
+\`\`\`elixir
+defp via_tuple(id), do: {:via, Registry, {MyApp.Registry, id}}
+
+GenServer.start_link(__MODULE__, id, name: via_tuple(id))
+\`\`\`
+
+Pair it with a \`DynamicSupervisor\` (or \`PartitionSupervisor\` for millions of children).
+Cluster-wide names belong in \`:pg\` or Horde, not in atoms.`,
+    appliesTo: PRODUCTION_ONLY,
+  },
+  query: ATOM_MAKER_QUERY,
+  refine({ report }) {
+    if (!report || !isRunTimeCode(report) || isMixTask(report)) return null;
+    const maker = atomMaker(report);
+    if (!maker || !processNameUse(report)) return null;
+    return { message: `${maker} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: \`{:via, Registry, {MyApp.Registry, id}}\`.` };
+  },
+  examples: {
+    valid: [
+      {
+        note: "A Registry via tuple: any term can name the process.",
+        code: `
+defmodule MyApp.Session do
+  use GenServer
+
+  def start_link(user_id) do
+    GenServer.start_link(__MODULE__, user_id, name: {:via, Registry, {MyApp.Registry, user_id}})
+  end
+end`,
+      },
+      {
+        note: "A name fixed at compile time is bounded.",
+        code: `
+defmodule MyApp.Cache do
+  def start_link(_), do: Agent.start_link(fn -> %{} end, name: :"#{__MODULE__}.Store")
+  def child(_), do: GenServer.start_link(Worker, [], name: Module.concat(__MODULE__, Worker))
+end`,
+      },
+      {
+        note: "Turning input into an existing atom cannot leak.",
+        code: `
+defmodule MyApp.Shard do
+  def start_link(shard), do: GenServer.start_link(__MODULE__, shard, name: String.to_existing_atom("shard_" <> shard))
+end`,
+      },
+      {
+        note: "Tests may name throw-away processes however they like.",
+        path: "test/my_app/worker_test.exs",
+        code: `
+test "starts" do
+  start_supervised!({Worker, name: String.to_atom("worker_#{System.unique_integer()}")})
+end`,
+      },
+    ],
+    invalid: [
+      {
+        code: `
+defmodule MyApp.Room do
+  def start_link(room_id) do
+    # ruleid: dynamic-atom-process-name
+    GenServer.start_link(__MODULE__, room_id, name: String.to_atom("room_#{room_id}"))
+  end
+end`,
+      },
+      {
+        note: "Through a variable and a pipe.",
+        code: `
+defmodule MyApp.Tenant do
+  def start_link(tenant) do
+    # ruleid: dynamic-atom-process-name
+    name = ("tenant_" <> tenant) |> String.to_atom()
+    GenServer.start_link(__MODULE__, tenant, name: name)
+  end
+end`,
+      },
+      {
+        note: "An interpolated atom, and Process.register.",
+        code: `
+defmodule MyApp.Worker do
+  def init(id) do
+    # ruleid: dynamic-atom-process-name
+    Process.register(self(), :"worker_#{id}")
+    {:ok, id}
+  end
+
+  def child_spec(id) do
+    # ruleid: dynamic-atom-process-name
+    %{id: id, start: {__MODULE__, :start_link, [[name: Module.concat(__MODULE__, id)]]}}
+  end
+end`,
+      },
+    ],
+  },
+});

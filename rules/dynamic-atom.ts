@@ -1,0 +1,113 @@
+import { ATOM_MAKER_QUERY, atomMaker, processNameUse } from "../src/engine/atoms.js";
+import { effectiveArguments, isMixTask, isRunTimeCode, keywordValue } from "../src/engine/elixir.js";
+import { defineRule, PRODUCTION_ONLY, type Captures } from "../src/engine/rule.js";
+
+const JASON_ATOM_KEYS_QUERY = `
+(call target: (dot left: (alias) @module right: (identifier) @fun)
+  (#eq? @module "Jason")
+  (#any-of? @fun "decode" "decode!")) @report @jason
+`;
+
+export default defineRule({
+  meta: {
+    id: "dynamic-atom",
+    severity: "warning",
+    summary: "An atom made from run-time input",
+    guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
+    principle: "Never create atoms dynamically.",
+    message: "This makes atoms from run-time input, and atoms are never freed. Use `String.to_existing_atom/1`, a map from strings to known atoms, or keep the string.",
+    explanation: `
+Atoms are never garbage-collected, and the atom table is finite (1,048,576 entries by default).
+Every distinct value turned into an atom at run time stays for the life of the node; input from
+users, files or the network turns that into a leak that ends with the node crashing with
+\`system_limit\`.
+
+Instead:
+
+- \`String.to_existing_atom/1\` when the atom must already exist (it raises otherwise);
+- an explicit mapping, \`%{"asc" => :asc, "desc" => :desc}\`, or a guard \`when x in ~w(asc desc)\`;
+- \`Jason.decode(json, keys: :atoms!)\`, which only reuses existing atoms — or keep string keys;
+- keep the value as a string.
+
+Code that runs at compile time — module attributes, the module body, macros, \`unquote\` in
+generated definitions — makes a fixed number of atoms and is not flagged.`,
+    appliesTo: PRODUCTION_ONLY,
+  },
+  query: ATOM_MAKER_QUERY + JASON_ATOM_KEYS_QUERY,
+  refine(captures) {
+    const { report } = captures;
+    if (!report || !isRunTimeCode(report) || isMixTask(report)) return null;
+    if (captures.jason) return decodesKeysToAtoms(captures) ? { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys." } : null;
+    const maker = atomMaker(report);
+    if (!maker || processNameUse(report)) return null;
+    return { message: `${maker} makes atoms from run-time input, and atoms are never freed. Use \`String.to_existing_atom/1\`, a map from strings to known atoms, or keep the string.` };
+  },
+  examples: {
+    valid: [
+      {
+        note: "Existing atoms only, and literal input.",
+        code: `
+defmodule MyApp.Params do
+  def sort(param), do: String.to_existing_atom(param)
+  def default, do: String.to_atom("asc")
+  def decode(json), do: Jason.decode!(json, keys: :atoms!)
+  def concat, do: Module.safe_concat([MyApp, "Repo"])
+end`,
+      },
+      {
+        note: "Compile time: module attributes, the module body, generated definitions.",
+        code: `
+defmodule MyApp.Fields do
+  @fields Enum.map(~w(name email), &String.to_atom/1)
+
+  for field <- ~w(name email) do
+    def unquote(String.to_atom("get_" <> field))(user), do: Map.get(user, unquote(String.to_atom(field)))
+  end
+
+  defmacro field(name), do: quote(do: unquote(String.to_atom(name)))
+end`,
+      },
+      {
+        note: "Mix tasks and scripts run once and exit.",
+        code: `
+defmodule Mix.Tasks.Gen.Report do
+  use Mix.Task
+  def run([format]), do: MyApp.Report.render(String.to_atom(format))
+end`,
+      },
+    ],
+    invalid: [
+      {
+        code: `
+defmodule MyApp.Params do
+  def sort(params) do
+    # ruleid: dynamic-atom
+    field = String.to_atom(params["sort"])
+    # ruleid: dynamic-atom
+    dir = params["dir"] |> String.to_atom()
+    {field, dir}
+  end
+end`,
+      },
+      {
+        code: `
+defmodule MyApp.Webhook do
+  def parse(body) do
+    # ruleid: dynamic-atom
+    Jason.decode!(body, keys: :atoms)
+  end
+
+  def event(type) do
+    # ruleid: dynamic-atom
+    {:ok, :"event_#{type}", :erlang.binary_to_atom(type, :utf8)}
+  end
+end`,
+      },
+    ],
+  },
+});
+
+function decodesKeysToAtoms({ report }: Captures): boolean {
+  const options = report ? effectiveArguments(report)[1] : undefined;
+  return keywordValue(options, "keys")?.text === ":atoms";
+}

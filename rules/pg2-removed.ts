@@ -1,0 +1,105 @@
+import { remoteCallee } from "../src/engine/elixir.js";
+import type { SyntaxNode } from "../src/engine/parser.js";
+import { ALL_FILES, defineRule } from "../src/engine/rule.js";
+
+/** `:pg` equivalents; `create` and `delete` have none because `:pg` groups need no creating. */
+const PG_EQUIVALENT: Readonly<Record<string, string>> = {
+  join: "`:pg.join/2`",
+  leave: "`:pg.leave/2`",
+  get_members: "`:pg.get_members/1`",
+  get_local_members: "`:pg.get_local_members/1`",
+  which_groups: "`:pg.which_groups/0`",
+  get_closest_pid: "`:pg.get_members/1` and pick one",
+  create: "nothing: `:pg` groups exist as soon as a process joins",
+  delete: "nothing: a `:pg` group disappears when its last process leaves",
+};
+
+export default defineRule({
+  meta: {
+    id: "pg2-removed",
+    severity: "error",
+    summary: "`:pg2`, removed in OTP 24",
+    guideSection: ":pg for Distributed, Registry for Local",
+    principle: "`:pg` replaced deprecated `:pg2`.",
+    message: "`:pg2` was removed in OTP 24: this code fails at run time with `undef`. Use `:pg` (cluster-wide process groups) or `Registry` (local).",
+    explanation: `
+\`:pg2\` was deprecated in OTP 23 and removed in OTP 24. Any call to it raises \`UndefinedFunctionError\`
+on a current runtime, usually far from where the code was written — at the first deploy on a new
+OTP version.
+
+Its replacement is \`:pg\`, which is simpler: groups need no creating, a process joins with
+\`:pg.join(group, pid)\` and leaves when it exits, and groups live in a scope started in your
+supervision tree (\`%{id: :pg, start: {:pg, :start_link, []}}\`). For process groups on one node,
+\`Registry\` with \`keys: :duplicate\` is the local tool.`,
+    appliesTo: ALL_FILES,
+  },
+  query: `((atom) @report (#eq? @report ":pg2"))`,
+  refine({ report }) {
+    const call = report ? enclosingCall(report) : null;
+    const fun = call ? remoteCallee(call)?.fun : undefined;
+    const equivalent = fun ? PG_EQUIVALENT[fun] : undefined;
+    if (!equivalent) return { node: call ?? report };
+    return { node: call!, message: `\`:pg2.${fun}\` was removed in OTP 24: this fails at run time with \`undef\`. Use ${equivalent}.` };
+  },
+  examples: {
+    valid: [
+      {
+        code: `
+defmodule MyApp.Cluster do
+  def join(group), do: :pg.join(group, self())
+  def members(group), do: :pg.get_members(group)
+end`,
+      },
+      {
+        note: "Mentioned in a string, not called.",
+        code: `
+defmodule MyApp.Notes do
+  @moduledoc "Migrated from :pg2.join/2 to :pg."
+  def note, do: "pg2 is gone"
+end`,
+      },
+    ],
+    invalid: [
+      {
+        code: `
+defmodule MyApp.Cluster do
+  def join(group) do
+    # ruleid: pg2-removed
+    :ok = :pg2.create(group)
+    # ruleid: pg2-removed
+    :pg2.join(group, self())
+  end
+
+  # ruleid: pg2-removed
+  def members(group), do: apply(:pg2, :get_members, [group])
+end`,
+      },
+      {
+        note: "Listed as an application to start.",
+        path: "mix.exs",
+        code: `
+defmodule MyApp.MixProject do
+  use Mix.Project
+  # ruleid: pg2-removed
+  def application, do: [extra_applications: [:logger, :pg2]]
+end`,
+      },
+      {
+        note: "Tests and scripts fail on OTP 24 just the same.",
+        path: "test/cluster_test.exs",
+        code: `
+test "joins" do
+  # ruleid: pg2-removed
+  assert [_] = :pg2.get_members(:group)
+end`,
+      },
+    ],
+  },
+});
+
+/** The call a `:pg2` atom is the module of: `:pg2.join(…)`, `apply(:pg2, …)`, `&:pg2.join/2`. */
+function enclosingCall(atom: SyntaxNode): SyntaxNode | null {
+  const parent = atom.parent;
+  const call = parent?.type === "dot" || parent?.type === "arguments" ? parent.parent : null;
+  return call?.type === "call" ? call : null;
+}

@@ -1,0 +1,132 @@
+import type { Finding, ReviewNote } from "../model.js";
+import { fileKind } from "./file-kind.js";
+import { fingerprint } from "./fingerprint.js";
+import { compileQuery, parseElixir, type SyntaxNode } from "./parser.js";
+import type { Captures, Rule, SourceFile, Verdict } from "./rule.js";
+
+/**
+ * Files above this size are not parsed: tree-sitter-elixir's parse time and memory grow faster
+ * than linearly on generated code (a 1 MB generated file takes seconds and gigabytes).
+ */
+export const MAX_SOURCE_BYTES = 512 * 1024;
+
+export interface Analysis {
+  findings: Finding[];
+  /** What could not be analysed, or analysed only in part: said in the check run. */
+  notes: ReviewNote[];
+}
+
+/** Parses one file once and runs every rule over its tree. Never throws for a rule's sake. */
+export function analyseSource(path: string, source: string, rules: readonly Rule[]): Analysis {
+  const skipped = reasonToSkip(source);
+  if (skipped) return { findings: [], notes: [{ path, message: skipped }] };
+
+  const tree = parseElixir(source);
+  const file: SourceFile = { path, source, kind: fileKind(path), root: tree.rootNode };
+  const notes: ReviewNote[] = [];
+  if (tree.rootNode.hasError) {
+    notes.push({ path, message: `has syntax errors (line ${firstErrorLine(tree.rootNode)}); analysed the parts that parse` });
+  }
+
+  const bytes = Buffer.from(source);
+  const findings: Located[] = [];
+  for (const rule of rules) {
+    if (!rule.meta.appliesTo.includes(file.kind)) continue;
+    try {
+      findings.push(...runRule(rule, file, bytes));
+    } catch (error) {
+      notes.push({ path, ruleId: rule.meta.id, message: `rule ${rule.meta.id} failed on this file: ${errorMessage(error)}` });
+    }
+  }
+  return { findings: withFingerprints(findings.sort(bySourceOrder)), notes };
+}
+
+function reasonToSkip(source: string): string | undefined {
+  if (source.includes("\u0000")) return "is binary, not Elixir source; skipped";
+  const bytes = Buffer.byteLength(source);
+  if (bytes > MAX_SOURCE_BYTES) return `is ${Math.round(bytes / 1024)} KiB, over the ${MAX_SOURCE_BYTES / 1024} KiB analysis limit; skipped`;
+  return undefined;
+}
+
+type Located = Omit<Finding, "fingerprint"> & { flagged: string };
+
+function runRule(rule: Rule, file: SourceFile, bytes: Buffer): Located[] {
+  const query = compileQuery(rule.query);
+  const seen = new Set<number>();
+  const found: Located[] = [];
+  for (const match of query.matches(file.root)) {
+    const captures: Record<string, SyntaxNode> = {};
+    for (const capture of match.captures) captures[capture.name] = capture.node;
+    const report = captures["report"];
+    if (!report) throw new Error(`query of ${rule.meta.id} has no @report capture`);
+    const verdict = refineMatch(rule, captures, file);
+    if (!verdict) continue;
+    const node = verdict === true ? report : (verdict.node ?? report);
+    if (seen.has(node.id)) continue;
+    seen.add(node.id);
+    found.push(locate(rule, file, bytes, node, verdict === true ? undefined : verdict.message));
+  }
+  return found;
+}
+
+function refineMatch(rule: Rule, captures: Captures, file: SourceFile): Verdict {
+  if (!rule.refine) return true;
+  try {
+    return rule.refine(captures, file);
+  } catch (error) {
+    const line = (captures["report"]?.startPosition.row ?? 0) + 1;
+    throw new Error(`${errorMessage(error)} (at line ${line})`);
+  }
+}
+
+function locate(rule: Rule, file: SourceFile, bytes: Buffer, node: SyntaxNode, message: string | undefined): Located {
+  const start = node.startPosition;
+  const end = node.endPosition;
+  return {
+    ruleId: rule.meta.id,
+    severity: rule.meta.severity,
+    path: file.path,
+    line: start.row + 1,
+    column: characterColumn(bytes, node.startIndex, start.column),
+    endLine: end.row + 1,
+    endColumn: characterColumn(bytes, node.endIndex, end.column),
+    message: message ?? rule.meta.message,
+    flagged: node.text,
+  };
+}
+
+/** tree-sitter counts columns in UTF-8 bytes; editors and compilers count characters. */
+function characterColumn(bytes: Buffer, byteIndex: number, byteColumn: number): number {
+  const lineStart = byteIndex - byteColumn;
+  return bytes.subarray(lineStart, byteIndex).toString("utf8").length + 1;
+}
+
+function bySourceOrder(a: Located, b: Located): number {
+  return a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+}
+
+function withFingerprints(found: Located[]): Finding[] {
+  const occurrences = new Map<string, number>();
+  return found.map(({ flagged, ...finding }) => {
+    const key = `${finding.ruleId}\0${flagged.replace(/\s+/g, " ").trim()}`;
+    const occurrence = occurrences.get(key) ?? 0;
+    occurrences.set(key, occurrence + 1);
+    return { ...finding, fingerprint: fingerprint(finding.ruleId, finding.path, flagged, occurrence) };
+  });
+}
+
+function firstErrorLine(root: SyntaxNode): number {
+  const cursor = root.walk();
+  for (;;) {
+    const node = cursor.currentNode;
+    if (node.type === "ERROR" || node.isMissing) return node.startPosition.row + 1;
+    if (node.hasError && cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return root.startPosition.row + 1;
+    }
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

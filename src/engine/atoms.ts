@@ -1,0 +1,109 @@
+import {
+  definitionBody,
+  effectiveArguments,
+  enclosingDefinition,
+  identifierUses,
+  isRemoteCall,
+  isFunctionCapture,
+  isStaticValue,
+  keywordKey,
+  operatorOf,
+  remoteCallee,
+} from "./elixir.js";
+import type { SyntaxNode } from "./parser.js";
+
+/**
+ * Atoms are never garbage-collected and the table is finite (1,048,576 by default): an atom made
+ * from run-time input is a slow memory leak and, at the limit, a node crash. These helpers find
+ * atom-making expressions and ask whether their atom names a process.
+ */
+
+/** A tree-sitter query for every shape that can make an atom; `atomMaker` decides. */
+export const ATOM_MAKER_QUERY = `
+(call target: (dot left: (alias) @module right: (identifier) @fun)
+  (#any-of? @module "String" "List" "Module")
+  (#any-of? @fun "to_atom" "concat")) @report
+(call target: (dot left: (atom) @module right: (identifier) @fun)
+  (#eq? @module ":erlang")
+  (#any-of? @fun "binary_to_atom" "list_to_atom")) @report
+(quoted_atom (interpolation)) @report
+`;
+
+const TO_ATOM: ReadonlyArray<[module: string, fun: string]> = [
+  ["String", "to_atom"],
+  ["List", "to_atom"],
+  [":erlang", "binary_to_atom"],
+  [":erlang", "list_to_atom"],
+];
+
+/**
+ * How the node makes an atom from run-time input (`String.to_atom/1`), or null when it does not:
+ * literal arguments, `Module.concat` of aliases and interpolations of constants are bounded.
+ */
+export function atomMaker(node: SyntaxNode): string | null {
+  if (node.type === "quoted_atom") return isStaticValue(node) ? null : "an interpolated atom `:\"…#{}…\"`";
+  const callee = remoteCallee(node);
+  if (!callee) return null;
+  if (isFunctionCapture(node)) return isAtomMaker(callee) ? `\`&${callee.module}.${callee.fun}\`` : null;
+  const args = effectiveArguments(node);
+  if (callee.module === "Module" && callee.fun === "concat") {
+    const parts = args.length === 1 && args[0]?.type === "list" ? args[0].namedChildren : args;
+    return parts.length > 0 && !parts.every(isStaticValue) ? "`Module.concat` with run-time parts" : null;
+  }
+  if (!isAtomMaker(callee) || args.length === 0 || isStaticValue(args[0]!)) return null;
+  return `\`${callee.module}.${callee.fun}\``;
+}
+
+function isAtomMaker(callee: { module: string; fun: string }): boolean {
+  return TO_ATOM.some(([module, fun]) => callee.module === module && callee.fun === fun) || (callee.module === "Module" && callee.fun === "concat");
+}
+
+/**
+ * Where the atom made by `node` is used as a process name — a `name:` option, `Process.register`,
+ * `Keyword.put(opts, :name, …)` — directly, through a pipe, or through a variable bound to it in
+ * the same function. Returns the use, or null.
+ */
+export function processNameUse(node: SyntaxNode): SyntaxNode | null {
+  const value = outermostPipe(node);
+  if (isNameSlot(value)) return value;
+  const variable = boundVariable(value);
+  if (!variable) return null;
+  const def = enclosingDefinition(value);
+  const body = def ? definitionBody(def) : undefined;
+  if (!body) return null;
+  return identifierUses(body, variable).find((use) => use.startIndex > value.endIndex && isNameSlot(use)) ?? null;
+}
+
+/** The whole expression whose value the node produces: `x |> String.to_atom()` for the call. */
+function outermostPipe(node: SyntaxNode): SyntaxNode {
+  let value = node;
+  while (value.parent?.type === "binary_operator" && operatorOf(value.parent) === "|>" && value.parent.childForFieldName("right")?.id === value.id) {
+    value = value.parent;
+  }
+  return value;
+}
+
+/** `v` in `v = <value>`. */
+function boundVariable(value: SyntaxNode): string | undefined {
+  const parent = value.parent;
+  if (parent?.type !== "binary_operator" || operatorOf(parent) !== "=") return undefined;
+  if (parent.childForFieldName("right")?.id !== value.id) return undefined;
+  const left = parent.childForFieldName("left");
+  return left?.type === "identifier" ? left.text : undefined;
+}
+
+function isNameSlot(value: SyntaxNode): boolean {
+  const parent = value.parent;
+  if (!parent) return false;
+  if (parent.type === "pair") return keywordKey(parent) === "name" && parent.childForFieldName("value")?.id === value.id;
+  if (parent.type === "tuple" && parent.namedChildren[0]?.text === ":global") return isNameSlot(parent);
+  if (parent.type !== "arguments") return false;
+  const call = parent.parent;
+  if (!call) return false;
+  const args = effectiveArguments(call);
+  const position = args.findIndex((arg) => arg.id === value.id);
+  if (isRemoteCall(call, "Process", ["register"])) return position === 1;
+  if (isRemoteCall(call, ":erlang", ["register"])) return position === 0;
+  if (isRemoteCall(call, "Keyword", ["put", "put_new"])) return position === 2 && args[1]?.text === ":name";
+  return false;
+}

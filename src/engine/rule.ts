@@ -1,0 +1,62 @@
+import type { RuleInfo } from "../model.js";
+import type { FileKind } from "./file-kind.js";
+import type { SyntaxNode } from "./parser.js";
+
+/** Where a rule's documentation lives; the comment on a PR links the reader there. */
+export const RULE_DOCS_BASE_URL = "https://github.com/otp-review/otp-review/blob/main/docs/rules";
+
+export interface RuleMeta extends Omit<RuleInfo, "docsUrl"> {
+  /** The default message of a finding: what is wrong and what to do instead, in one or two lines. */
+  message: string;
+  /** The why, in Markdown; rendered into the rule's documentation. */
+  explanation: string;
+  /** Which files the rule judges. Tests and scripts are not long-lived production processes. */
+  appliesTo: readonly FileKind[];
+}
+
+/**
+ * An Elixir example. In invalid examples, a line `# ruleid: <id>` marks that the next line must be
+ * flagged (Semgrep's convention): the examples are the rule's tests and its documentation.
+ */
+export interface RuleExample {
+  code: string;
+  /** The file the example pretends to be; decides production vs test code. */
+  path?: string;
+  /** Why this example matters: a near-miss, an edge case. */
+  note?: string;
+}
+
+export interface SourceFile {
+  path: string;
+  source: string;
+  kind: FileKind;
+  root: SyntaxNode;
+}
+
+/** One match of a rule's query: its captures by name. */
+export type Captures = Readonly<Record<string, SyntaxNode | undefined>>;
+
+/** What `refine` decides: stay quiet, or report (optionally on another node, with another message). */
+export type Verdict = null | undefined | false | true | { node?: SyntaxNode; message?: string };
+
+export interface Rule {
+  meta: RuleMeta;
+  /** A tree-sitter query for the shape; the capture `@report` is the node a finding anchors on. */
+  query: string;
+  /** The context a query cannot express. Without it every match is a finding. */
+  refine?: (captures: Captures, file: SourceFile) => Verdict;
+  examples: { valid: readonly RuleExample[]; invalid: readonly RuleExample[] };
+}
+
+/** Identity function that type-checks a rule definition where it is written. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export function ruleInfo(meta: RuleMeta): RuleInfo {
+  const { id, severity, summary, guideSection, principle } = meta;
+  return { id, severity, summary, guideSection, principle, docsUrl: `${RULE_DOCS_BASE_URL}/${id}.md` };
+}
+
+export const PRODUCTION_ONLY: readonly FileKind[] = ["production"];
+export const ALL_FILES: readonly FileKind[] = ["production", "test", "script"];

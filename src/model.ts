@@ -1,0 +1,54 @@
+/**
+ * The plain data that finding, diff-filtering and reporting share. None of those modules imports
+ * another; they meet only here (as reviewdog's parsers, filters and reporters meet on one type).
+ */
+
+export type Severity = "error" | "warning" | "info";
+
+export const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
+
+/** What a reader of a finding needs to know about the rule behind it. */
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  /** One line: what the rule flags. */
+  summary: string;
+  /** The section of the guide (`otp-thinking.md`) the rule rests on. */
+  guideSection: string;
+  /** The guide's own words for the principle. */
+  principle: string;
+  docsUrl: string;
+}
+
+/** One thing a rule found in one file. Positions are 1-based; `endColumn` is exclusive. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Short: what is wrong and what to do instead. */
+  message: string;
+  /** Stable across pushes: rule, path and the normalised flagged source, never the line. */
+  fingerprint: string;
+}
+
+/**
+ * Where a finding may be shown. `comment`: on a line a PR comment can anchor to;
+ * `check-only`: in the check run only (a line outside the comment scope, or a file GitHub gave
+ * no patch for); findings outside the review's scope are dropped before this.
+ */
+export type Placement = "comment" | "check-only";
+
+export interface PlacedFinding extends Finding {
+  placement: Placement;
+}
+
+/** Something the review could not do, said in the check run instead of lost. */
+export interface ReviewNote {
+  path?: string;
+  ruleId?: string;
+  message: string;
+}

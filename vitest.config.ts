@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // tree-sitter is a native addon: forks keep each test file's copy in its own process.
+    pool: "forks",
+  },
+});
