@@ -1,0 +1,20 @@
+import type { Logger } from "pino";
+import type { ApplicationFunction } from "probot";
+import { InProcessReviewQueue } from "../queue/in-process-queue.js";
+import type { ReviewQueue, ReviewWorker } from "../queue/review-queue.js";
+import { registerHandlers } from "./handlers.js";
+import { reviewWorker } from "./worker.js";
+
+export interface AppOptions {
+  /** This app's id: check events of other apps are ignored. */
+  appId: number;
+  /** Builds the queue jobs wait in; the in-process queue unless told otherwise. */
+  makeQueue?: (worker: ReviewWorker, log: Logger) => ReviewQueue;
+}
+
+export function createApp(options: AppOptions): ApplicationFunction {
+  return (app) => {
+    const makeQueue = options.makeQueue ?? ((worker, log) => new InProcessReviewQueue(worker, log));
+    registerHandlers(app, makeQueue(reviewWorker(app), app.log), options.appId);
+  };
+}

@@ -1,0 +1,30 @@
+import type { Probot } from "probot";
+import type { ReviewQueue } from "../queue/review-queue.js";
+import { jobFromCheck, jobFromPullRequest } from "./jobs.js";
+
+/** Pull request events that put a new head commit in front of reviewers. */
+export const REVIEWED_PULL_REQUEST_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review"] as const;
+
+/**
+ * Webhook → job, nothing else: GitHub gives up on a delivery after 10 s and Probot answers only
+ * when the handler returns, so the review itself runs from the queue.
+ */
+export function registerHandlers(app: Probot, queue: ReviewQueue, ourAppId: number): void {
+  app.on(
+    REVIEWED_PULL_REQUEST_ACTIONS.map((action) => `pull_request.${action}` as const),
+    async (context) => {
+      const job = jobFromPullRequest(context.payload, context.id);
+      if (job) await queue.enqueue(job);
+    },
+  );
+
+  app.on("check_run.rerequested", async (context) => {
+    const job = jobFromCheck("check_run", { ...context.payload, check: context.payload.check_run }, context.id, ourAppId);
+    if (job) await queue.enqueue(job);
+  });
+
+  app.on("check_suite.rerequested", async (context) => {
+    const job = jobFromCheck("check_suite", { ...context.payload, check: context.payload.check_suite }, context.id, ourAppId);
+    if (job) await queue.enqueue(job);
+  });
+}

@@ -1,0 +1,38 @@
+import type { Probot } from "probot";
+import { rules } from "../../rules/index.js";
+import { ruleInfo } from "../engine/rule.js";
+import { gitHubPlatform, pullRequestsForCommit } from "../github/pull-request-platform.js";
+import type { ReviewWorker } from "../queue/review-queue.js";
+import { reviewPullRequest } from "../review/review-pull-request.js";
+
+const RULE_INFO = new Map(rules.map((rule) => [rule.meta.id, ruleInfo(rule.meta)]));
+
+/** Runs one review job with a fresh installation token, and logs one line per review. */
+export function reviewWorker(app: Probot): ReviewWorker {
+  return async (job) => {
+    const octokit = await app.auth(job.installationId);
+    const pullNumbers = job.pullNumber === undefined ? await pullRequestsForCommit(octokit, job.owner, job.repo, job.headSha) : [job.pullNumber];
+    if (pullNumbers.length === 0) app.log.info({ repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId }, "no open pull request has this commit as its head; nothing to review");
+    for (const pullNumber of pullNumbers) {
+      const started = performance.now();
+      const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha });
+      const summary = await reviewPullRequest(platform, job.headSha, rules, RULE_INFO);
+      app.log[summary.error ? "warn" : "info"](
+        {
+          repo: `${job.owner}/${job.repo}`,
+          pr: pullNumber,
+          sha: job.headSha,
+          trigger: job.trigger,
+          deliveryId: job.deliveryId,
+          files: summary.elixirFiles,
+          findings: summary.findings,
+          comments: summary.commentsPosted,
+          conclusion: summary.conclusion,
+          durationMs: Math.round(performance.now() - started),
+          ...(summary.error ? { error: summary.error } : {}),
+        },
+        "review completed",
+      );
+    }
+  };
+}

@@ -1,0 +1,92 @@
+import { CHECK_RUN_NAME, type Annotation, type CheckRunOutput } from "../report/check-run.js";
+import type { ChangedFile, ReviewDraft, ReviewPlatform } from "../review/platform.js";
+import type { GitHub } from "./octokit.js";
+
+/** GitHub takes at most 50 annotations per check run request; more are sent in further updates. */
+export const MAX_ANNOTATIONS_PER_REQUEST = 50;
+
+/** `pulls.listFiles` and friends return 30 items a page unless asked; 100 is the most they give. */
+const PER_PAGE = 100;
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  pullNumber: number;
+  /** The commit under review: files are read at it, the check run and review are pinned to it. */
+  headSha: string;
+}
+
+/** The pull request on GitHub, over REST only: every required step works without GraphQL. */
+export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatform {
+  const repo = { owner: pr.owner, repo: pr.repo };
+  return {
+    async listChangedFiles(): Promise<ChangedFile[]> {
+      const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: pr.pullNumber, per_page: PER_PAGE });
+      return files.map((f) => ({ path: f.filename, status: f.status, ...(f.patch === undefined ? {} : { patch: f.patch }) }));
+    },
+
+    async readFile(path: string): Promise<string> {
+      const response = await octokit.rest.repos.getContent({ ...repo, path, ref: pr.headSha, mediaType: { format: "raw" } });
+      const data: unknown = response.data;
+      if (typeof data !== "string") throw new Error(`${path} is not a file at ${pr.headSha.slice(0, 7)}`);
+      return data;
+    },
+
+    async startCheckRun(): Promise<number> {
+      const { data } = await octokit.rest.checks.create({
+        ...repo,
+        name: CHECK_RUN_NAME,
+        head_sha: pr.headSha,
+        status: "in_progress",
+        started_at: new Date().toISOString(),
+        output: { title: "Reviewing…", summary: `Reviewing the Elixir files changed in ${pr.headSha.slice(0, 7)}.` },
+      });
+      return data.id;
+    },
+
+    async completeCheckRun(checkRunId: number, output: CheckRunOutput): Promise<void> {
+      const batches = inBatches(output.annotations, MAX_ANNOTATIONS_PER_REQUEST);
+      const text = output.text === undefined ? {} : { text: output.text };
+      const base = { ...repo, check_run_id: checkRunId };
+      // Annotations append: every batch but the last goes in while the run is still in progress.
+      for (const batch of batches.slice(0, -1)) {
+        await octokit.rest.checks.update({ ...base, output: { title: output.title, summary: output.summary, annotations: batch } });
+      }
+      await octokit.rest.checks.update({
+        ...base,
+        status: "completed",
+        conclusion: output.conclusion,
+        completed_at: new Date().toISOString(),
+        output: { title: output.title, summary: output.summary, ...text, annotations: batches.at(-1) ?? [] },
+      });
+    },
+
+    async listCommentBodies(): Promise<string[]> {
+      const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.pullNumber, per_page: PER_PAGE });
+      return comments.map((c) => c.body);
+    },
+
+    async createReview(review: ReviewDraft): Promise<void> {
+      await octokit.rest.pulls.createReview({
+        ...repo,
+        pull_number: pr.pullNumber,
+        commit_id: review.commitId,
+        event: "COMMENT",
+        body: review.body,
+        comments: review.comments,
+      });
+    },
+  };
+}
+
+function inBatches(annotations: readonly Annotation[], size: number): Annotation[][] {
+  const batches: Annotation[][] = [];
+  for (let i = 0; i < annotations.length; i += size) batches.push(annotations.slice(i, i + size));
+  return batches;
+}
+
+/** The open pull requests whose head is `sha`: a check event names none for pull requests from forks. */
+export async function pullRequestsForCommit(octokit: GitHub, owner: string, repo: string, sha: string): Promise<number[]> {
+  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha });
+  return data.filter((pr) => pr.state === "open" && pr.head.sha === sha).map((pr) => pr.number);
+}

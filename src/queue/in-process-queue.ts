@@ -1,0 +1,59 @@
+import PQueue from "p-queue";
+import type { Logger } from "pino";
+import { pullRequestKey, type ReviewJob, type ReviewQueue, type ReviewWorker } from "./review-queue.js";
+
+/** Reviews run at once across all pull requests: parsing is CPU work on one event loop. */
+export const DEFAULT_REVIEW_CONCURRENCY = 4;
+
+/**
+ * Runs review jobs in this process: at most `concurrency` at a time, one at a time per pull
+ * request. A job identical to one still waiting (a redelivered webhook) is recorded once.
+ */
+export class InProcessReviewQueue implements ReviewQueue {
+  readonly #running: PQueue;
+  readonly #tails = new Map<string, Promise<void>>();
+  readonly #waiting = new Set<string>();
+
+  constructor(
+    private readonly worker: ReviewWorker,
+    private readonly log: Logger,
+    concurrency = DEFAULT_REVIEW_CONCURRENCY,
+  ) {
+    this.#running = new PQueue({ concurrency });
+  }
+
+  async enqueue(job: ReviewJob): Promise<void> {
+    const key = pullRequestKey(job);
+    const identity = `${key}@${job.headSha}`;
+    if (this.#waiting.has(identity)) {
+      this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha }, "review of this commit already waiting; not queued twice");
+      return;
+    }
+    this.#waiting.add(identity);
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    const tail = previous.then(() =>
+      this.#running.add(() => {
+        this.#waiting.delete(identity);
+        return this.#run(job);
+      }),
+    );
+    this.#tails.set(key, tail);
+    void tail.finally(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+  }
+
+  async drain(): Promise<void> {
+    while (this.#tails.size > 0) await Promise.all(this.#tails.values());
+  }
+
+  async #run(job: ReviewJob): Promise<void> {
+    try {
+      await this.worker(job);
+    } catch (error) {
+      // The message only: a client error object can carry request headers.
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log.error({ reason, deliveryId: job.deliveryId, pullRequest: pullRequestKey(job), sha: job.headSha }, "review job failed");
+    }
+  }
+}

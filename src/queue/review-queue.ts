@@ -1,0 +1,30 @@
+/** What a webhook asks for: a review of one commit of one pull request. Plain data, so a durable queue can store it. */
+export interface ReviewJob {
+  installationId: number;
+  owner: string;
+  repo: string;
+  /** Unknown for check events on pull requests from forks: the worker looks it up. */
+  pullNumber?: number;
+  headSha: string;
+  /** What asked for the review: `pull_request.opened`, `check_run.rerequested`… */
+  trigger: string;
+  deliveryId: string;
+}
+
+/**
+ * Where webhook handlers put review jobs. The in-process queue is the first implementation; a
+ * durable, multi-replica one (Redis) can replace it without the handlers noticing.
+ */
+export interface ReviewQueue {
+  /** Records the job and returns at once; the job runs later. */
+  enqueue(job: ReviewJob): Promise<void>;
+  /** Resolves once every job recorded so far has run: for graceful shutdown and tests. */
+  drain(): Promise<void>;
+}
+
+export type ReviewWorker = (job: ReviewJob) => Promise<void>;
+
+/** Jobs of one pull request run one at a time, in order. */
+export function pullRequestKey(job: ReviewJob): string {
+  return `${job.owner}/${job.repo}#${job.pullNumber ?? job.headSha}`;
+}

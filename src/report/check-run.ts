@@ -1,0 +1,119 @@
+import type { PlacedFinding, ReviewNote, RuleInfo, Severity } from "../model.js";
+import { SEVERITIES } from "../model.js";
+import { truncateBytes } from "./bytes.js";
+import { IRON_LAW } from "./iron-law.js";
+
+export const CHECK_RUN_NAME = "OTP Review";
+
+/** GitHub rejects a check run whose `output.summary` or `output.text` exceeds 65,535 (byte-like) characters. */
+export const MAX_OUTPUT_BYTES = 65_535;
+
+export type Conclusion = "success" | "failure" | "neutral";
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: "failure" | "warning" | "notice";
+  title: string;
+  message: string;
+}
+
+export interface CheckRunOutput {
+  conclusion: Conclusion;
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: Annotation[];
+}
+
+/** What a finished review hands the reporter. */
+export interface ReviewOutcome {
+  sha: string;
+  /** Elixir files the change touched (not removed). */
+  elixirFiles: number;
+  findings: readonly PlacedFinding[];
+  notes: readonly ReviewNote[];
+}
+
+const LEVEL: Record<Severity, Annotation["annotation_level"]> = { error: "failure", warning: "warning", info: "notice" };
+
+/** The check run for a finished review: fails when any finding is an error. */
+export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string, RuleInfo>): CheckRunOutput {
+  const counts = countBySeverity(outcome.findings);
+  const conclusion: Conclusion = counts.error > 0 ? "failure" : "success";
+  const summary = [headline(outcome), findingsTable(outcome.findings, rules), notesSection(outcome.notes), footer(outcome)].filter(Boolean).join("\n\n");
+  return {
+    conclusion,
+    title: title(outcome, counts),
+    summary: truncateBytes(summary, MAX_OUTPUT_BYTES, (n) => `… ${n} bytes of this summary were left out (GitHub's limit is ${MAX_OUTPUT_BYTES}).`),
+    annotations: outcome.findings.map(annotation),
+  };
+}
+
+/** The check run for a review that could not finish: it still completes, and says why. */
+export function failedCheckRunOutput(sha: string, reason: string): CheckRunOutput {
+  const summary = `The review of ${sha.slice(0, 7)} could not finish: ${reason}\n\nNothing was judged, so this check neither passes nor fails the pull request. Re-run the check to try again.`;
+  return { conclusion: "neutral", title: "Review could not finish", summary: truncateBytes(summary, MAX_OUTPUT_BYTES, () => "…"), annotations: [] };
+}
+
+function countBySeverity(findings: readonly PlacedFinding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}
+
+function title(outcome: ReviewOutcome, counts: Record<Severity, number>): string {
+  if (outcome.elixirFiles === 0) return "No Elixir files changed";
+  const total = outcome.findings.length;
+  if (total === 0) return "No findings";
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 ? "" : "s"}`);
+  return `${total} ${total === 1 ? "finding" : "findings"}: ${parts.join(", ")}`;
+}
+
+function headline(outcome: ReviewOutcome): string {
+  if (outcome.elixirFiles === 0) return "No Elixir files changed: nothing to review.";
+  const files = `${outcome.elixirFiles} Elixir ${outcome.elixirFiles === 1 ? "file" : "files"}`;
+  if (outcome.findings.length === 0) return `Reviewed ${files}: no findings on the lines this pull request changed.`;
+  return `Reviewed ${files}. Findings on the lines this pull request changed:`;
+}
+
+function findingsTable(findings: readonly PlacedFinding[], rules: ReadonlyMap<string, RuleInfo>): string {
+  if (findings.length === 0) return "";
+  const rows = new Map<string, { severity: Severity; count: number }>();
+  for (const f of findings) rows.set(f.ruleId, { severity: f.severity, count: (rows.get(f.ruleId)?.count ?? 0) + 1 });
+  const sorted = [...rows].sort(([a, x], [b, y]) => SEVERITIES.indexOf(x.severity) - SEVERITIES.indexOf(y.severity) || a.localeCompare(b));
+  const lines = sorted.map(([id, { severity, count }]) => {
+    const rule = rules.get(id);
+    const name = rule ? `[\`${id}\`](${rule.docsUrl})` : `\`${id}\``;
+    return `| ${name} | ${severity} | ${count} | ${rule?.summary ?? ""} |`;
+  });
+  const checkOnly = findings.filter((f) => f.placement === "check-only").length;
+  const note = checkOnly > 0 ? `\n\n${checkOnly} of them could not take a line comment (the file's diff is too large for GitHub to show, or the line is outside the diff); they are listed as annotations.` : "";
+  return ["| rule | severity | findings | what it flags |", "|---|---|---|---|", ...lines].join("\n") + note;
+}
+
+function notesSection(notes: readonly ReviewNote[]): string {
+  if (notes.length === 0) return "";
+  const lines = notes.map((n) => `- ${n.path ? `\`${n.path}\` ` : ""}${n.message}`);
+  return ["**Not fully reviewed:**", ...lines].join("\n");
+}
+
+function footer(outcome: ReviewOutcome): string {
+  return `Every rule rests on the Iron Law of [OTP thinking](https://github.com/otp-review/otp-review#the-rules): **${IRON_LAW}**. Reviewed commit ${outcome.sha}.`;
+}
+
+function annotation(finding: PlacedFinding): Annotation {
+  const sameLine = finding.line === finding.endLine;
+  return {
+    path: finding.path,
+    start_line: finding.line,
+    end_line: sameLine ? finding.line : finding.endLine,
+    ...(sameLine ? { start_column: finding.column, end_column: Math.max(finding.column, finding.endColumn - 1) } : {}),
+    annotation_level: LEVEL[finding.severity],
+    title: finding.ruleId,
+    message: finding.message,
+  };
+}

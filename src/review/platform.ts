@@ -1,0 +1,37 @@
+import type { CheckRunOutput } from "../report/check-run.js";
+import type { ReviewComment } from "../report/review-comments.js";
+
+/** A file a pull request touched, as `pulls.listFiles` describes it. */
+export interface ChangedFile {
+  path: string;
+  status: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+  /** The unified diff of the file; absent when GitHub leaves it out (binary or very large diffs). */
+  patch?: string;
+}
+
+/** Where a review reads the pull request from. */
+export interface PullRequestSource {
+  listChangedFiles(): Promise<ChangedFile[]>;
+  /** The file's content at the reviewed commit. */
+  readFile(path: string): Promise<string>;
+}
+
+export interface ReviewDraft {
+  commitId: string;
+  body: string;
+  comments: ReviewComment[];
+}
+
+/**
+ * Everything a pull-request review needs from the outside world. GitHub is one implementation
+ * (`src/github`); the demo is another, which prints instead of posting.
+ */
+export interface ReviewPlatform extends PullRequestSource {
+  /** Opens the check run `in_progress`; returns its id. */
+  startCheckRun(): Promise<number>;
+  /** Completes the check run; sends every annotation, in as many requests as GitHub needs. */
+  completeCheckRun(checkRunId: number, output: CheckRunOutput): Promise<void>;
+  /** The bodies of the review comments already on the pull request, ours and everyone's. */
+  listCommentBodies(): Promise<string[]>;
+  createReview(review: ReviewDraft): Promise<void>;
+}
