@@ -1,11 +1,8 @@
 import type { Probot } from "probot";
-import { rules } from "../../rules/index.js";
-import { ruleInfo } from "../engine/rule.js";
+import { ruleInfoById, rules } from "../../rules/index.js";
 import { gitHubPlatform, pullRequestsForCommit } from "../github/pull-request-platform.js";
 import type { ReviewWorker } from "../queue/review-queue.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
-
-const RULE_INFO = new Map(rules.map((rule) => [rule.meta.id, ruleInfo(rule.meta)]));
 
 /** Runs one review job with a fresh installation token, and logs one line per review. */
 export function reviewWorker(app: Probot): ReviewWorker {
@@ -16,7 +13,7 @@ export function reviewWorker(app: Probot): ReviewWorker {
     for (const pullNumber of pullNumbers) {
       const started = performance.now();
       const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha });
-      const summary = await reviewPullRequest(platform, job.headSha, rules, RULE_INFO);
+      const summary = await reviewPullRequest(platform, job.headSha, rules, ruleInfoById);
       app.log[summary.error ? "warn" : "info"](
         {
           repo: `${job.owner}/${job.repo}`,
