@@ -1,4 +1,4 @@
-import { ATOM_MAKER_QUERY, atomMaker, processNameUse } from "../src/engine/atoms.js";
+import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
 import { isMixTask, isRunTimeCode } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
@@ -33,7 +33,7 @@ Cluster-wide names belong in \`:pg\` or Horde, not in atoms.`,
     if (!report || !isRunTimeCode(report) || isMixTask(report)) return null;
     const maker = atomMaker(report);
     if (!maker || !processNameUse(report)) return null;
-    return { message: `${maker} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: \`{:via, Registry, {MyApp.Registry, id}}\`.` };
+    return { message: `${capitalised(maker)} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: \`{:via, Registry, {MyApp.Registry, id}}\`.` };
   },
   examples: {
     valid: [

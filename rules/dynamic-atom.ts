@@ -1,4 +1,4 @@
-import { ATOM_MAKER_QUERY, atomMaker, processNameUse } from "../src/engine/atoms.js";
+import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
 import { effectiveArguments, isMixTask, isRunTimeCode, keywordValue } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY, type Captures } from "../src/engine/rule.js";
 
@@ -40,7 +40,7 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
     if (captures.jason) return decodesKeysToAtoms(captures) ? { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys." } : null;
     const maker = atomMaker(report);
     if (!maker || processNameUse(report)) return null;
-    return { message: `${maker} makes atoms from run-time input, and atoms are never freed. Use \`String.to_existing_atom/1\`, a map from strings to known atoms, or keep the string.` };
+    return { message: `${capitalised(maker)} makes atoms from run-time input, and atoms are never freed. Use \`String.to_existing_atom/1\`, a map from strings to known atoms, or keep the string.` };
   },
   examples: {
     valid: [

@@ -17,14 +17,18 @@ export function changedLinesOfPatch(patch: string): ChangedLines {
   return changedLinesOfChunks(file?.chunks ?? []);
 }
 
-/** Reads a whole `git diff` into the changed lines of each file's new path. Deleted files are left out. */
-export function changedLinesOfGitDiff(diff: string): Map<string, ChangedLines> {
-  const files = new Map<string, ChangedLines>();
-  for (const file of parseDiff(diff)) {
-    if (file.deleted || !file.to || file.to === "/dev/null") continue;
-    files.set(file.to, changedLinesOfChunks(file.chunks));
+/**
+ * Splits a whole `git diff` into the unified diff of each file, by the file's new path, as
+ * `pulls.listFiles` gives a pull request's `patch` per file. Deleted files are left out.
+ */
+export function patchesByPath(diff: string): Map<string, string> {
+  const patches = new Map<string, string>();
+  for (const part of diff.split(/^(?=diff --git )/m)) {
+    const [file] = parseDiff(part);
+    if (!file || file.deleted || !file.to || file.to === "/dev/null") continue;
+    patches.set(file.to, part);
   }
-  return files;
+  return patches;
 }
 
 function changedLinesOfChunks(chunks: parseDiff.Chunk[]): ChangedLines {

@@ -107,3 +107,8 @@ function isNameSlot(value: SyntaxNode): boolean {
   if (isRemoteCall(call, "Keyword", ["put", "put_new"])) return position === 2 && args[1]?.text === ":name";
   return false;
 }
+
+/** For a maker's description at the start of a message. */
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -27,9 +27,7 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
 
     async readFile(path: string): Promise<string> {
       const response = await octokit.rest.repos.getContent({ ...repo, path, ref: pr.headSha, mediaType: { format: "raw" } });
-      const data: unknown = response.data;
-      if (typeof data !== "string") throw new Error(`${path} is not a file at ${pr.headSha.slice(0, 7)}`);
-      return data;
+      return rawText(response.data as unknown);
     },
 
     async startCheckRun(): Promise<number> {
@@ -77,6 +75,22 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       });
     },
   };
+}
+
+/**
+ * The raw media type comes back as text or as bytes, depending on the content type GitHub sends.
+ * Bytes that are not UTF-8 are not Elixir source.
+ */
+function rawText(data: unknown): string {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(data);
+    } catch {
+      throw new Error("is not UTF-8 text (binary?)");
+    }
+  }
+  throw new Error("is not a file");
 }
 
 function inBatches(annotations: readonly Annotation[], size: number): Annotation[][] {

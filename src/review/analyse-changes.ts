@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import { placeFindings, type FileDiff, type Scope } from "../diff/scope.js";
 import { changedLinesOfPatch } from "../diff/patch.js";
-import { analyseSource } from "../engine/analyse.js";
+import { analyseSource, type Analysis } from "../engine/analyse.js";
 import { isElixirPath } from "../engine/file-kind.js";
 import type { Rule } from "../engine/rule.js";
 import type { Finding, PlacedFinding, ReviewNote } from "../model.js";
@@ -23,31 +23,37 @@ export interface ChangesAnalysis {
 export async function analyseChanges(pullRequest: PullRequestSource, rules: readonly Rule[], scope: Scope): Promise<ChangesAnalysis> {
   const files = (await pullRequest.listChangedFiles()).filter((f) => f.status !== "removed" && isElixirPath(f.path));
   const diffs = new Map<string, FileDiff>(files.map((f) => [f.path, f.patch === undefined ? null : changedLinesOfPatch(f.patch)]));
+  const { findings, notes } = await analyseFiles(pullRequest, files.map((f) => f.path), rules);
+  const missingPatches = files.filter((f) => f.patch === undefined).map((f) => ({ path: f.path, message: "has a diff too large for GitHub to show: analysed whole, its findings are in this check run only" }));
+  return { elixirFiles: files.length, findings: placeFindings(findings, diffs, scope), notes: [...notes, ...missingPatches] };
+}
+
+/** Reads a bounded number of files at a time, parses each once and runs every rule over it. */
+export async function analyseFiles(reader: Pick<PullRequestSource, "readFile">, paths: readonly string[], rules: readonly Rule[]): Promise<Analysis> {
   const limit = pLimit(FILE_FETCH_CONCURRENCY);
   const findings: Finding[] = [];
   const notes: ReviewNote[] = [];
   await Promise.all(
-    files.map((file) =>
+    paths.map((path) =>
       limit(async () => {
         let text: string;
         try {
-          text = await pullRequest.readFile(file.path);
+          text = await reader.readFile(path);
         } catch (error) {
-          notes.push({ path: file.path, message: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
+          notes.push({ path, message: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
           return;
         }
-        const analysis = analyseSource(file.path, text, rules);
+        const analysis = analyseSource(path, text, rules);
         findings.push(...analysis.findings);
         notes.push(...analysis.notes);
       }),
     ),
   );
-  const missingPatches = files.filter((f) => f.patch === undefined).map((f) => ({ path: f.path, message: "has a diff too large for GitHub to show: analysed whole, its findings are in this check run only" }));
-  return { elixirFiles: files.length, findings: placeFindings(findings.sort(byLocation), diffs, scope), notes: [...notes.sort(byPath), ...missingPatches] };
+  return { findings: findings.sort(byLocation), notes: notes.sort(byPath) };
 }
 
 function byLocation(a: Finding, b: Finding): number {
-  return a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column;
+  return a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
 
 function byPath(a: ReviewNote, b: ReviewNote): number {

@@ -1,0 +1,30 @@
+import { stat } from "node:fs/promises";
+import { relative, resolve, sep } from "node:path";
+import { glob } from "tinyglobby";
+import { isElixirPath } from "../engine/file-kind.js";
+
+/** Folders of build output and third-party code: not the project's own source. */
+const IGNORED = ["**/_build/**", "**/deps/**", "**/node_modules/**", "**/.git/**", "**/.elixir_ls/**", "**/cover/**"];
+
+export class UsageError extends Error {}
+
+/** The `.ex`/`.exs` files named or found below the given paths, relative to `cwd`, sorted. */
+export async function elixirFilesUnder(paths: readonly string[], cwd: string): Promise<string[]> {
+  const found = new Set<string>();
+  for (const path of paths.length > 0 ? paths : ["."]) {
+    const absolute = resolve(cwd, path);
+    const info = await stat(absolute).catch(() => null);
+    if (!info) throw new UsageError(`no such file or directory: ${path}`);
+    if (info.isFile()) {
+      if (isElixirPath(absolute)) found.add(toPosix(relative(cwd, absolute)));
+      continue;
+    }
+    const files = await glob(["**/*.{ex,exs}"], { cwd: absolute, ignore: IGNORED, absolute: true });
+    for (const file of files) found.add(toPosix(relative(cwd, file)));
+  }
+  return [...found].sort();
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join("/");
+}

@@ -1,0 +1,24 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { patchesByPath } from "../diff/patch.js";
+import { UsageError } from "./files.js";
+
+const run = promisify(execFile);
+
+/** Diffs can be large; git's output is buffered whole. */
+const MAX_DIFF_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The unified diff of each file changed between `ref` and the working tree, by path relative
+ * to `cwd` (as `git diff --relative` names them). Untracked files are not part of it.
+ */
+export async function patchesSince(ref: string, cwd: string): Promise<Map<string, string>> {
+  if (ref.startsWith("-")) throw new UsageError(`--diff takes a git revision, not an option: ${ref}`);
+  try {
+    const { stdout } = await run("git", ["diff", "--no-color", "--no-ext-diff", "--relative", "--unified=3", ref, "--"], { cwd, maxBuffer: MAX_DIFF_BYTES });
+    return patchesByPath(stdout);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new UsageError(`--diff ${ref}: ${stderr || (error instanceof Error ? error.message : String(error))}`);
+  }
+}

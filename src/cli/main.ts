@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from "commander";
+import { formatJson, formatNotes, formatText } from "../report/terminal.js";
+import { check } from "./check.js";
+import { UsageError } from "./files.js";
+
+/** Exit statuses: findings of severity error fail the run, like a compiler's errors. */
+const EXIT_OK = 0;
+const EXIT_ERRORS_FOUND = 1;
+const EXIT_USAGE = 2;
+
+const program = new Command("otp-review")
+  .description("Reviews Elixir code the way a senior OTP engineer would.")
+  .exitOverride()
+  .configureOutput({ outputError: (message, write) => write(message) });
+
+program
+  .command("check")
+  .description("analyse .ex/.exs files and folders (the current directory if none are given)")
+  .argument("[paths...]", "files and folders to analyse")
+  .option("--diff <git-ref>", "only report findings on lines changed since this git revision, as the app scopes a pull request")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (paths: string[], options: { diff?: string; format: "text" | "json" }) => {
+    const { findings, notes } = await check({ paths, cwd: process.cwd(), ...(options.diff === undefined ? {} : { diff: options.diff }) });
+    process.stdout.write(options.format === "json" ? formatJson(findings, notes) : formatText(findings));
+    if (options.format === "text") process.stderr.write(formatNotes(notes));
+    process.exitCode = findings.some((f) => f.severity === "error") ? EXIT_ERRORS_FOUND : EXIT_OK;
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`otp-review: ${error.message}\n`);
+    process.exitCode = EXIT_USAGE;
+  } else {
+    process.stderr.write(`otp-review: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_USAGE + 1;
+  }
+});

@@ -1,0 +1,270 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rightSideLines } from "../helpers/diff-lines.js";
+import { examplePullRequest, GitHubStandIn, type PullRequestData } from "../helpers/github-stand-in.js";
+import { checkRunRerequested, pullRequestEvent } from "../helpers/payloads.js";
+import { APP_ID, createTestApp, deliver, type TestApp } from "../helpers/probot.js";
+
+const ELIXIR_FILES = ["lib/shop/cart_server.ex", "lib/shop/cluster.ex", "lib/shop/dashboard.ex", "lib/shop/pricing.ex", "test/shop/dashboard_test.exs"];
+
+/** What the example pull request must get: the findings on its added lines, nothing on unchanged ones. */
+const EXPECTED_COMMENTS = [
+  "lib/shop/cart_server.ex:6 dynamic-atom-process-name",
+  "lib/shop/cart_server.ex:9 dynamic-atom",
+  "lib/shop/cart_server.ex:12 dynamic-atom",
+  "lib/shop/cluster.ex:5 pg2-removed",
+  "lib/shop/dashboard.ex:10 task-async-unsupervised",
+  "lib/shop/dashboard.ex:21 task-async-unsupervised",
+  "lib/shop/pricing.ex:3 genserver-stateless",
+];
+
+let app: TestApp;
+let pr: PullRequestData;
+
+beforeEach(async () => {
+  nock.disableNetConnect();
+  app = await createTestApp();
+  pr = examplePullRequest();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+function ruleOf(body: string): string {
+  return /· `([a-z0-9-]+)`/.exec(body)?.[1] ?? "?";
+}
+
+/** Every request a first review of the example PR makes. */
+function firstReview(github: GitHubStandIn, existingComments: string[] = []): GitHubStandIn {
+  return github.installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments(existingComments).updateCheckRun();
+}
+
+describe("a pull request opened with Elixir changes", () => {
+  it("gets one review with a line comment per finding on its added lines, and a failing check run", async () => {
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    const [created] = github.recorded.checkRunCreates;
+    expect(created).toMatchObject({ name: "OTP Review", head_sha: pr.headSha, status: "in_progress" });
+
+    expect(github.recorded.contentRequests.map((r) => r.path).sort()).toEqual(ELIXIR_FILES);
+    for (const request of github.recorded.contentRequests) {
+      expect(request.ref).toBe(pr.headSha);
+      expect(request.accept).toContain("raw");
+    }
+
+    expect(github.recorded.reviews).toHaveLength(1);
+    const review = github.recorded.reviews[0];
+    expect(review).toMatchObject({ commit_id: pr.headSha, event: "COMMENT" });
+    expect(review.comments.map((c: any) => `${c.path}:${c.line} ${ruleOf(c.body)}`)).toEqual(EXPECTED_COMMENTS);
+    for (const comment of review.comments) {
+      expect(comment.side).toBe("RIGHT");
+      expect(comment).not.toHaveProperty("position");
+      expect(comment.body).toContain("GENSERVER IS A BOTTLENECK BY DESIGN");
+      expect(comment.body).toMatch(/\[Rule documentation\]\(https:\/\/\S+\/docs\/rules\/[a-z0-9-]+\.md\)/);
+      expect(comment.body).toMatch(/<!-- otp-review:fingerprint=[0-9a-f]{16} -->/);
+    }
+
+    const [completed] = github.recorded.checkRunUpdates;
+    expect(completed!.id).toBe(9000);
+    expect(completed!.body).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "7 findings: 2 errors, 5 warnings" } });
+    expect(completed!.body.output.summary).toContain("| [`pg2-removed`]");
+    expect(completed!.body.output.annotations).toHaveLength(7);
+    expect(completed!.body.output.annotations[0]).toMatchObject({ path: "lib/shop/cart_server.ex", start_line: 6, end_line: 6, annotation_level: "failure", title: "dynamic-atom-process-name" });
+  });
+
+  it("never places a comment on a line outside the file's diff", async () => {
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    const patches = new Map(pr.files.map((f) => [f.filename, f.patch ?? ""]));
+    const comments = github.recorded.reviews[0].comments as Array<{ path: string; line: number }>;
+    expect(comments.length).toBeGreaterThan(0);
+    for (const comment of comments) {
+      const { added, commentable } = rightSideLines(patches.get(comment.path)!);
+      expect(commentable.has(comment.line), `${comment.path}:${comment.line} is outside the diff`).toBe(true);
+      expect(added.has(comment.line), `${comment.path}:${comment.line} was not added by the PR`).toBe(true);
+    }
+  });
+});
+
+describe("no duplicates", () => {
+  it("posts nothing new when the same delivery arrives twice", async () => {
+    const github = new GitHubStandIn(pr);
+    firstReview(github).createReview();
+    const delivery = pullRequestEvent("opened", pr);
+    await deliver(app.probot, "pull_request", delivery, "same-delivery");
+    await app.drain();
+    const posted = github.recorded.reviews[0].comments.map((c: any) => c.body);
+
+    github.createCheckRun().listFiles().contents(ELIXIR_FILES).comments(posted).updateCheckRun();
+    await deliver(app.probot, "pull_request", delivery, "same-delivery");
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.reviews).toHaveLength(1);
+    expect(github.recorded.checkRunUpdates.map((u) => u.body.status)).toEqual(["completed", "completed"]);
+  });
+
+  it("does not comment again on a finding that a later push moved down the file", async () => {
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+    const posted: string[] = github.recorded.reviews[0].comments.map((c: any) => c.body);
+
+    // The next push adds two lines at the top of cluster.ex: the :pg2 call moves from line 5 to 7.
+    const pushed = { ...pr, headSha: "b".repeat(40) };
+    const cluster = pushed.files.find((f) => f.filename === "lib/shop/cluster.ex")!;
+    pushed.contents = { ...pr.contents, "lib/shop/cluster.ex": `# Cluster helpers.\n# Owned by the platform team.\n${pr.contents["lib/shop/cluster.ex"]}` };
+    pushed.files = pushed.files.map((f) => (f === cluster ? { ...f, patch: "@@ -1,7 +1,13 @@\n+# Cluster helpers.\n+# Owned by the platform team.\n defmodule Shop.Cluster do\n   @moduledoc \"Cluster membership for cart processes.\"\n \n+  def join(group) do\n+    :pg2.join(group, self())\n+  end\n+\n   def members(group) do\n     :pg.get_members(group)\n   end" } : f));
+    const next = new GitHubStandIn(pushed).createCheckRun().listFiles().contents(ELIXIR_FILES).comments(posted).updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
+    await app.drain();
+
+    expect(next.scope.pendingMocks()).toStrictEqual([]);
+    expect(next.recorded.reviews).toEqual([]);
+    const annotations = next.recorded.checkRunUpdates[0]!.body.output.annotations;
+    expect(annotations.find((a: any) => a.title === "pg2-removed")).toMatchObject({ path: "lib/shop/cluster.ex", start_line: 7 });
+  });
+});
+
+describe("the check run always completes", () => {
+  it("succeeds with 'No Elixir files changed' when the PR touches no Elixir file", async () => {
+    pr.files = pr.files.filter((f) => f.filename === "README.md");
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().comments([]).updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.contentRequests).toEqual([]);
+    expect(github.recorded.checkRunUpdates[0]!.body).toMatchObject({ status: "completed", conclusion: "success", output: { title: "No Elixir files changed", annotations: [] } });
+  });
+
+  it("completes as neutral with the reason when GitHub answers 5xx", async () => {
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().updateCheckRun();
+    github.scope.get(`${github.repoPath}/pulls/${pr.number}/files`).query(true).reply(502, { message: "Server Error" });
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Review could not finish" } });
+    expect(completed.output.summary).toContain("Server Error");
+  });
+
+  it("still completes with every finding when GitHub rejects the review", async () => {
+    const github = firstReview(new GitHubStandIn(pr)).createReview(422);
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(completed.output.annotations).toHaveLength(EXPECTED_COMMENTS.length);
+    expect(completed.output.summary).toContain("the line comments could not be posted");
+  });
+
+  it("reports a file it could not read, and reviews the rest", async () => {
+    delete pr.contents["lib/shop/pricing.ex"];
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.conclusion).toBe("failure");
+    expect(completed.output.summary).toMatch(/`lib\/shop\/pricing\.ex` could not be read/);
+    expect(github.recorded.reviews[0].comments).toHaveLength(EXPECTED_COMMENTS.length - 1);
+  });
+});
+
+describe("large pull requests", () => {
+  it("pages through the file list 100 at a time", async () => {
+    const filler = Array.from({ length: 230 }, (_, i) => ({ filename: `docs/page-${i}.md`, status: "added", patch: "@@ -0,0 +1 @@\n+text" }));
+    pr.files = [...filler, ...pr.files];
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.fileListPages).toEqual(["1", "2", "3"]);
+    expect(github.recorded.reviews[0].comments).toHaveLength(EXPECTED_COMMENTS.length);
+  });
+
+  it("analyses files whose patch GitHub left out, reporting their findings in the check run only", async () => {
+    pr.files = pr.files.map((f) => (f.filename === "lib/shop/cluster.ex" ? { ...f, patch: undefined } : f));
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    const commented = github.recorded.reviews[0].comments.map((c: any) => c.path);
+    expect(commented).not.toContain("lib/shop/cluster.ex");
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.output.annotations.map((a: any) => a.path)).toContain("lib/shop/cluster.ex");
+    expect(completed.output.summary).toContain("`lib/shop/cluster.ex` has a diff too large for GitHub to show");
+  });
+
+  it("sends annotations 50 per request, completing the run with the last batch", async () => {
+    const body = Array.from({ length: 120 }, (_, i) => `  def f${i}(x), do: Task.async(fn -> x end)`).join("\n");
+    const source = `defmodule Shop.Many do\n${body}\nend\n`;
+    const patch = `@@ -0,0 +1,${source.split("\n").length - 1} @@\n${source.trimEnd().split("\n").map((l) => `+${l}`).join("\n")}`;
+    pr.files = [{ filename: "lib/shop/many.ex", status: "added", patch }];
+    pr.contents = { "lib/shop/many.ex": source };
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(["lib/shop/many.ex"]).comments([]).createReview().updateCheckRun(3);
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    const updates = github.recorded.checkRunUpdates.map((u) => u.body);
+    expect(updates.map((u) => u.output.annotations.length)).toEqual([50, 50, 20]);
+    expect(updates.map((u) => u.status)).toEqual([undefined, undefined, "completed"]);
+    expect(updates[2]).toMatchObject({ conclusion: "success" });
+  });
+});
+
+describe("re-runs", () => {
+  it("reviews the commit again when our check run is re-requested", async () => {
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+
+    await deliver(app.probot, "check_run", checkRunRerequested(pr, APP_ID));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.checkRunCreates[0]).toMatchObject({ head_sha: pr.headSha, name: "OTP Review" });
+    expect(github.recorded.reviews[0].commit_id).toBe(pr.headSha);
+  });
+
+  it("ignores re-requests of another app's check run", async () => {
+    const github = new GitHubStandIn(pr);
+
+    await deliver(app.probot, "check_run", checkRunRerequested(pr, APP_ID + 1));
+    await app.drain();
+
+    expect(github.recorded).toEqual({ checkRunCreates: [], checkRunUpdates: [], reviews: [], contentRequests: [], fileListPages: [] });
+  });
+
+  it("finds the pull request of a re-requested run that names none (a fork's)", async () => {
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+    github.scope.get(`${github.repoPath}/commits/${pr.headSha}/pulls`).reply(200, [{ number: pr.number, state: "open", head: { sha: pr.headSha } }]);
+
+    await deliver(app.probot, "check_run", checkRunRerequested(pr, APP_ID, []));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.reviews).toHaveLength(1);
+  });
+});

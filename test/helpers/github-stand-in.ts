@@ -1,0 +1,133 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import nock from "nock";
+import { packageRoot } from "../../src/package-root.js";
+import type { PullRequestRef } from "./payloads.js";
+import { INSTALLATION_ID } from "./payloads.js";
+
+/** A file as `pulls.listFiles` returns it. */
+export interface ListedFile {
+  filename: string;
+  status: string;
+  patch?: string;
+  [key: string]: unknown;
+}
+
+export interface PullRequestData extends PullRequestRef {
+  files: ListedFile[];
+  /** File contents at the head commit, by path. */
+  contents: Record<string, string>;
+}
+
+/** The example pull request the demo reviews, in GitHub's shapes. */
+export function examplePullRequest(): PullRequestData {
+  const dir = join(packageRoot(), "examples", "pull-request");
+  const meta = JSON.parse(readFileSync(join(dir, "pull-request.json"), "utf8"));
+  const files = JSON.parse(readFileSync(join(dir, "files.json"), "utf8")) as ListedFile[];
+  const contents = Object.fromEntries(files.filter((f) => f.status !== "removed").map((f) => [f.filename, readFileSync(join(dir, "head", f.filename), "utf8")]));
+  return { owner: meta.owner, repo: meta.repo, number: meta.number, headSha: meta.head_sha, files, contents };
+}
+
+/** Every request the app made that changes something on GitHub, with its body. */
+export interface Recorded {
+  checkRunCreates: any[];
+  checkRunUpdates: Array<{ id: number; body: any }>;
+  reviews: any[];
+  contentRequests: Array<{ path: string; ref: string; accept: string }>;
+  fileListPages: string[];
+}
+
+/**
+ * GitHub's REST API for one pull request, intercepted with nock: it answers what a real GitHub
+ * would for this PR and records what the app sent.
+ */
+export class GitHubStandIn {
+  readonly scope: nock.Scope;
+  readonly recorded: Recorded = { checkRunCreates: [], checkRunUpdates: [], reviews: [], contentRequests: [], fileListPages: [] };
+  private nextCheckRunId = 9000;
+
+  constructor(
+    readonly pr: PullRequestData,
+    readonly baseUrl = "https://api.github.com",
+  ) {
+    this.scope = nock(baseUrl);
+  }
+
+  get repoPath(): string {
+    return `/repos/${this.pr.owner}/${this.pr.repo}`;
+  }
+
+  installationToken(): this {
+    this.scope.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(201, { token: "ghs_test_installation_token", expires_at: "2099-01-01T00:00:00Z", permissions: { checks: "write", pull_requests: "write", contents: "read", metadata: "read" } });
+    return this;
+  }
+
+  /** `pulls.listFiles`, paginated `perPage` at a time with GitHub's `Link` header. */
+  listFiles(perPage = 100): this {
+    const pages = Math.max(1, Math.ceil(this.pr.files.length / perPage));
+    for (let page = 1; page <= pages; page++) {
+      const query = page === 1 ? { per_page: String(perPage) } : { per_page: String(perPage), page: String(page) };
+      const link = page < pages ? { Link: `<${this.baseUrl}${this.repoPath}/pulls/${this.pr.number}/files?per_page=${perPage}&page=${page + 1}>; rel="next"` } : undefined;
+      this.scope
+        .get(`${this.repoPath}/pulls/${this.pr.number}/files`)
+        .query(query)
+        .reply(200, () => {
+          this.recorded.fileListPages.push(String(page));
+          return this.pr.files.slice((page - 1) * perPage, page * perPage);
+        }, link);
+    }
+    return this;
+  }
+
+  /** `repos.getContent` of each path at the head sha, answered raw as GitHub does for `application/vnd.github.raw`. */
+  contents(paths: readonly string[] = Object.keys(this.pr.contents)): this {
+    for (const path of paths) {
+      const recorded = this.recorded.contentRequests;
+      const content = this.pr.contents[path];
+      this.scope
+        .get(`${this.repoPath}/contents/${encodeURIComponent(path)}`)
+        .query(true)
+        .reply(function (uri) {
+          const url = new URL(uri, "https://x");
+          recorded.push({ path, ref: url.searchParams.get("ref") ?? "", accept: String(this.req.headers["accept"]) });
+          return content === undefined ? [404, { message: "Not Found" }] : [200, content, { "content-type": "text/plain; charset=utf-8" }];
+        });
+    }
+    return this;
+  }
+
+  comments(bodies: readonly string[]): this {
+    this.scope
+      .get(`${this.repoPath}/pulls/${this.pr.number}/comments`)
+      .query({ per_page: "100" })
+      .reply(200, bodies.map((body, i) => ({ id: 100 + i, body, path: "lib/x.ex", line: 1 })));
+    return this;
+  }
+
+  createCheckRun(): this {
+    this.scope.post(`${this.repoPath}/check-runs`).reply(201, (_uri, body) => {
+      this.recorded.checkRunCreates.push(body);
+      return { id: this.nextCheckRunId++, status: "in_progress" };
+    });
+    return this;
+  }
+
+  updateCheckRun(times = 1): this {
+    this.scope
+      .patch(new RegExp(`^${this.repoPath}/check-runs/\\d+$`))
+      .times(times)
+      .reply(200, (uri, body) => {
+        this.recorded.checkRunUpdates.push({ id: Number(uri.split("/").pop()), body });
+        return { id: Number(uri.split("/").pop()) };
+      });
+    return this;
+  }
+
+  createReview(status = 200): this {
+    this.scope.post(`${this.repoPath}/pulls/${this.pr.number}/reviews`).reply(status, (_uri, body) => {
+      this.recorded.reviews.push(body);
+      return status === 200 ? { id: 77, state: "COMMENTED" } : { message: "Unprocessable Entity", errors: ["Line could not be resolved"] };
+    });
+    return this;
+  }
+}

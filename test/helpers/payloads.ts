@@ -1,0 +1,41 @@
+import examples from "@octokit/webhooks-examples";
+
+type Json = Record<string, any>;
+
+function example(event: string, action: string): Json {
+  const found = (examples as unknown as Array<{ name: string; examples: Json[] }>).find((e) => e.name === event)?.examples.find((e) => e["action"] === action);
+  if (!found) throw new Error(`no ${event}.${action} example in @octokit/webhooks-examples`);
+  return structuredClone(found);
+}
+
+export const INSTALLATION_ID = 4242;
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  number: number;
+  headSha: string;
+}
+
+/** GitHub's own example payload for the event, pointed at our repository, PR and head commit. */
+export function pullRequestEvent(action: string, pr: PullRequestRef): Json {
+  const payload = example("pull_request", action);
+  payload["number"] = pr.number;
+  Object.assign(payload["pull_request"], { number: pr.number, state: "open" });
+  payload["pull_request"].head.sha = pr.headSha;
+  Object.assign(payload["repository"], { name: pr.repo, full_name: `${pr.owner}/${pr.repo}` });
+  payload["repository"].owner.login = pr.owner;
+  payload["installation"] = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
+  return payload;
+}
+
+/** A `check_run.rerequested` of a run that belongs to the app with `appId`. */
+export function checkRunRerequested(pr: PullRequestRef, appId: number, pullRequests = [pr.number]): Json {
+  const payload = example("check_run", "rerequested");
+  Object.assign(payload["check_run"], { head_sha: pr.headSha, name: "OTP Review", pull_requests: pullRequests.map((number) => ({ number, head: { sha: pr.headSha } })) });
+  payload["check_run"].app.id = appId;
+  Object.assign(payload["repository"], { name: pr.repo, full_name: `${pr.owner}/${pr.repo}` });
+  payload["repository"].owner.login = pr.owner;
+  payload["installation"] = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
+  return payload;
+}

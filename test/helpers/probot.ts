@@ -1,0 +1,48 @@
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import { Probot, ProbotOctokit } from "probot";
+import { createApp } from "../../src/app/create-app.js";
+import { InProcessReviewQueue } from "../../src/queue/in-process-queue.js";
+import type { ReviewQueue } from "../../src/queue/review-queue.js";
+
+export const APP_ID = 123;
+export const WEBHOOK_SECRET = "test-webhook-secret";
+
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+export const PRIVATE_KEY = privateKey;
+
+/**
+ * Retries and throttling off, through the function form of `defaults`: the object form keeps
+ * throttling on, and every write would wait about a second.
+ */
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options["throttle"] as object), enabled: false },
+}));
+
+export interface TestApp {
+  probot: Probot;
+  /** Runs every queued review to its end. */
+  drain(): Promise<void>;
+}
+
+export async function createTestApp(baseUrl?: string): Promise<TestApp> {
+  const probot = new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit, ...(baseUrl ? { baseUrl } : {}) });
+  let queue: ReviewQueue | undefined;
+  await probot.load(createApp({ appId: APP_ID, makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }));
+  return { probot, drain: () => queue!.drain() };
+}
+
+export function sign(body: string): string {
+  return `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex")}`;
+}
+
+/** Delivers a webhook the way GitHub does: a JSON body with its HMAC signature, verified before any handler runs. */
+export async function deliver(probot: Probot, name: string, payload: object, id = `delivery-${Math.random().toString(16).slice(2)}`): Promise<void> {
+  const body = JSON.stringify(payload);
+  await probot.webhooks.verifyAndReceive({ id, name: name as never, payload: body, signature: sign(body) });
+}
