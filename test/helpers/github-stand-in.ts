@@ -114,7 +114,7 @@ export class GitHubStandIn {
 
   updateCheckRun(times = 1): this {
     this.scope
-      .patch(new RegExp(`^${this.repoPath}/check-runs/\\d+$`))
+      .patch((uri) => new RegExp(`${this.repoPath}/check-runs/\\d+$`).test(uri))
       .times(times)
       .reply(200, (uri, body) => {
         this.recorded.checkRunUpdates.push({ id: Number(uri.split("/").pop()), body });

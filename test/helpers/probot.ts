@@ -30,8 +30,8 @@ export interface TestApp {
   drain(): Promise<void>;
 }
 
-export async function createTestApp(baseUrl?: string): Promise<TestApp> {
-  const probot = new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit, ...(baseUrl ? { baseUrl } : {}) });
+/** The app loaded into a Probot like the one `probot run` makes; `probot` replaces it (GHE, logging). */
+export async function createTestApp(probot = new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit })): Promise<TestApp> {
   let queue: ReviewQueue | undefined;
   await probot.load(createApp({ appId: APP_ID, makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }));
   return { probot, drain: () => queue!.drain() };

@@ -1,0 +1,114 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import nock from "nock";
+import { pino } from "pino";
+import { createNodeMiddleware, createProbot, Probot } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app/create-app.js";
+import { InProcessReviewQueue } from "../../src/queue/in-process-queue.js";
+import type { ReviewQueue } from "../../src/queue/review-queue.js";
+import { examplePullRequest, GitHubStandIn } from "../helpers/github-stand-in.js";
+import { pullRequestEvent } from "../helpers/payloads.js";
+import { APP_ID, createTestApp, deliver, PRIVATE_KEY, sign, TestOctokit, WEBHOOK_SECRET } from "../helpers/probot.js";
+
+const ELIXIR_FILES = ["lib/shop/cart_server.ex", "lib/shop/cluster.ex", "lib/shop/dashboard.ex", "lib/shop/pricing.ex", "test/shop/dashboard_test.exs"];
+
+beforeEach(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe("the webhook endpoint", () => {
+  let server: Server;
+  let queue: ReviewQueue;
+
+  beforeEach(async () => {
+    const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit });
+    const middleware = await createNodeMiddleware(createApp({ appId: APP_ID, makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }), { probot });
+    server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    nock.enableNetConnect("127.0.0.1");
+  });
+
+  afterEach(() => server.close());
+
+  async function post(body: string, signature: string): Promise<Response> {
+    const { port } = server.address() as AddressInfo;
+    return fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "d-1", "x-hub-signature-256": signature },
+      body,
+    });
+  }
+
+  it("acknowledges a signed delivery before the review runs, then completes the review", async () => {
+    const pr = examplePullRequest();
+    const github = new GitHubStandIn(pr);
+    // The installation token arrives late: the delivery must be answered without waiting for it.
+    github.scope.post(/\/app\/installations\/\d+\/access_tokens/).delay(300).reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" });
+    github.createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).createReview().updateCheckRun();
+    const body = JSON.stringify(pullRequestEvent("opened", pr));
+
+    const response = await post(body, sign(body));
+
+    expect(response.status).toBe(200);
+    expect(github.recorded.checkRunCreates).toEqual([]);
+    await queue.drain();
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.checkRunUpdates[0]!.body.status).toBe("completed");
+  });
+
+  it("rejects a delivery whose signature does not match, and does nothing", async () => {
+    const body = JSON.stringify(pullRequestEvent("opened", examplePullRequest()));
+
+    const response = await post(body, sign(`${body} `));
+
+    expect(response.status).toBe(400);
+    await queue.drain();
+  });
+});
+
+describe("GitHub Enterprise Server", () => {
+  it("sends every API call to GHE_HOST over GHE_PROTOCOL", async () => {
+    const probot = createProbot({
+      env: { APP_ID: String(APP_ID), PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST: "github.acme.internal", GHE_PROTOCOL: "https", LOG_LEVEL: "fatal" },
+      overrides: { Octokit: TestOctokit },
+    });
+    const app = await createTestApp(probot);
+    const pr = examplePullRequest();
+    const github = new GitHubStandIn(pr, "https://github.acme.internal/api/v3").installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).createReview().updateCheckRun();
+
+    await deliver(probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.reviews).toHaveLength(1);
+    expect(github.recorded.checkRunUpdates[0]!.body.conclusion).toBe("failure");
+  });
+});
+
+describe("logging", () => {
+  it("writes one structured line per review, without the token or the key", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
+    const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: WEBHOOK_SECRET, log: pino({ level: "trace" }, sink), Octokit: TestOctokit });
+    const app = await createTestApp(probot);
+    const pr = examplePullRequest();
+    new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).createReview().updateCheckRun();
+
+    await deliver(probot, "pull_request", pullRequestEvent("opened", pr), "delivery-77");
+    await app.drain();
+
+    const reviews = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "review completed");
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({ repo: "acme/shop", pr: 42, sha: pr.headSha, deliveryId: "delivery-77", files: 5, findings: 7, comments: 7, conclusion: "failure" });
+    expect(reviews[0].durationMs).toEqual(expect.any(Number));
+    const all = lines.join("");
+    expect(all).not.toContain("ghs_test_installation_token");
+    expect(all).not.toContain(PRIVATE_KEY.split("\n")[1]);
+  });
+});
