@@ -28,12 +28,11 @@ export function analyseSource(path: string, source: string, rules: readonly Rule
     notes.push({ path, message: `has syntax errors (line ${firstErrorLine(tree.rootNode)}); analysed the parts that parse` });
   }
 
-  const bytes = Buffer.from(source);
   const findings: Located[] = [];
   for (const rule of rules) {
     if (!rule.meta.appliesTo.includes(file.kind)) continue;
     try {
-      findings.push(...runRule(rule, file, bytes));
+      findings.push(...runRule(rule, file));
     } catch (error) {
       notes.push({ path, ruleId: rule.meta.id, message: `rule ${rule.meta.id} failed on this file: ${errorMessage(error)}` });
     }
@@ -50,7 +49,7 @@ function reasonToSkip(source: string): string | undefined {
 
 type Located = Omit<Finding, "fingerprint"> & { flagged: string };
 
-function runRule(rule: Rule, file: SourceFile, bytes: Buffer): Located[] {
+function runRule(rule: Rule, file: SourceFile): Located[] {
   const query = compileQuery(rule.query);
   const seen = new Set<number>();
   const found: Located[] = [];
@@ -64,7 +63,7 @@ function runRule(rule: Rule, file: SourceFile, bytes: Buffer): Located[] {
     const node = verdict === true ? report : (verdict.node ?? report);
     if (seen.has(node.id)) continue;
     seen.add(node.id);
-    found.push(locate(rule, file, bytes, node, verdict === true ? undefined : verdict.message));
+    found.push(locate(rule, file, node, verdict === true ? undefined : verdict.message));
   }
   return found;
 }
@@ -79,7 +78,8 @@ function refineMatch(rule: Rule, captures: Captures, file: SourceFile): Verdict 
   }
 }
 
-function locate(rule: Rule, file: SourceFile, bytes: Buffer, node: SyntaxNode, message: string | undefined): Located {
+/** Node tree-sitter counts columns in UTF-16 code units of the JavaScript string, as editors do. */
+function locate(rule: Rule, file: SourceFile, node: SyntaxNode, message: string | undefined): Located {
   const start = node.startPosition;
   const end = node.endPosition;
   return {
@@ -87,18 +87,12 @@ function locate(rule: Rule, file: SourceFile, bytes: Buffer, node: SyntaxNode, m
     severity: rule.meta.severity,
     path: file.path,
     line: start.row + 1,
-    column: characterColumn(bytes, node.startIndex, start.column),
+    column: start.column + 1,
     endLine: end.row + 1,
-    endColumn: characterColumn(bytes, node.endIndex, end.column),
+    endColumn: end.column + 1,
     message: message ?? rule.meta.message,
     flagged: node.text,
   };
-}
-
-/** tree-sitter counts columns in UTF-8 bytes; editors and compilers count characters. */
-function characterColumn(bytes: Buffer, byteIndex: number, byteColumn: number): number {
-  const lineStart = byteIndex - byteColumn;
-  return bytes.subarray(lineStart, byteIndex).toString("utf8").length + 1;
 }
 
 function bySourceOrder(a: Located, b: Located): number {

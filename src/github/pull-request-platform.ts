@@ -22,7 +22,7 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
   return {
     async listChangedFiles(): Promise<ChangedFile[]> {
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: pr.pullNumber, per_page: PER_PAGE });
-      return files.map((f) => ({ path: f.filename, status: f.status, ...(f.patch === undefined ? {} : { patch: f.patch }) }));
+      return files.map((f) => ({ path: f.filename, status: f.status, ...patchOf(f) }));
     },
 
     async readFile(path: string): Promise<string> {
@@ -75,6 +75,12 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       });
     },
   };
+}
+
+/** A rename without edits has no patch because nothing changed, not because the diff is too large. */
+function patchOf(file: { patch?: string; changes: number }): { patch?: string } {
+  if (file.patch !== undefined) return { patch: file.patch };
+  return file.changes === 0 ? { patch: "" } : {};
 }
 
 /**
