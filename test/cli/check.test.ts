@@ -1,0 +1,106 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runBuilt } from "../helpers/run.js";
+
+let dir: string;
+
+function write(path: string, content: string): void {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), content);
+}
+
+function git(...args: string[]): void {
+  execFileSync("git", ["-c", "user.email=dev@example.com", "-c", "user.name=Dev", "-c", "commit.gpgsign=false", ...args], { cwd: dir, stdio: "ignore" });
+}
+
+const check = (...args: string[]) => runBuilt("cli/main.js", ["check", ...args], dir);
+
+const CLUSTER = "defmodule Shop.Cluster do\n  def join(group), do: :pg2.join(group, self())\nend\n";
+const DASHBOARD = "defmodule Shop.Dashboard do\n  def load(c), do: Task.async(fn -> c end)\nend\n";
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "otp-review-cli-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("otp-review check", () => {
+  it("prints compiler-style lines and exits 1 when a finding is an error", () => {
+    write("lib/shop/cluster.ex", CLUSTER);
+    write("lib/shop/dashboard.ex", DASHBOARD);
+
+    const ran = check();
+
+    expect(ran.status).toBe(1);
+    expect(ran.stdout.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^lib\/shop\/cluster\.ex:2:24: error pg2-removed `:pg2\.join` was removed in OTP 24/),
+      expect.stringMatching(/^lib\/shop\/dashboard\.ex:2:20: warning task-async-unsupervised `Task\.async` links/),
+    ]);
+  });
+
+  it("writes JSON with paths relative to the working directory, and exits 0 on warnings only", () => {
+    write("lib/shop/dashboard.ex", DASHBOARD);
+
+    const ran = check("--format", "json", join(dir, "lib"));
+
+    expect(ran.status).toBe(0);
+    expect(JSON.parse(ran.stdout)).toEqual({
+      findings: [{ ruleId: "task-async-unsupervised", severity: "warning", path: "lib/shop/dashboard.ex", line: 2, column: 20, endLine: 2, endColumn: 43, message: expect.any(String) }],
+      notes: [],
+    });
+  });
+
+  it("leaves dependencies and build output alone", () => {
+    write("deps/old_lib/lib/cluster.ex", CLUSTER);
+    write("_build/dev/lib/x.ex", CLUSTER);
+    write("lib/ok.ex", "defmodule Ok do\nend\n");
+
+    const ran = check();
+
+    expect(ran).toMatchObject({ status: 0, stdout: "" });
+  });
+
+  it("with --diff, reports only the lines changed since the revision, as the app scopes a pull request", () => {
+    write("lib/shop/cluster.ex", CLUSTER);
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-qm", "base");
+    write("lib/shop/cluster.ex", CLUSTER.replace("end\n", "  def leave(group), do: :pg2.leave(group, self())\nend\n"));
+    write("lib/shop/dashboard.ex", DASHBOARD);
+    git("add", "lib/shop/dashboard.ex");
+
+    const ran = check("--diff", "HEAD", "--format", "json");
+
+    expect(ran.status).toBe(1);
+    expect(JSON.parse(ran.stdout).findings.map((f: { path: string; line: number; ruleId: string }) => `${f.path}:${f.line} ${f.ruleId}`)).toEqual([
+      "lib/shop/cluster.ex:3 pg2-removed",
+      "lib/shop/dashboard.ex:2 task-async-unsupervised",
+    ]);
+  });
+
+  it("says what was wrong and exits 2 on a usage error", () => {
+    write("lib/a.ex", CLUSTER);
+
+    const badFormat = check("--format", "xml");
+    const missing = check("lib/nope");
+    const badRef = check("--diff", "no-such-ref");
+
+    expect(badFormat.status).toBe(2);
+    expect(badFormat.stderr).toContain("'xml' is invalid. Allowed choices are text, json");
+    expect(missing).toMatchObject({ status: 2, stderr: "otp-review: no such file or directory: lib/nope\n" });
+    expect(badRef.status).toBe(2);
+    expect(badRef.stderr).toMatch(/^otp-review: --diff no-such-ref: /);
+  });
+
+  it("reports a broken file on stderr and still analyses what parses", () => {
+    write("lib/broken.ex", "defmodule B do\n  def f(x) do\n    case x do\n  end\n  def g(p), do: :pg2.join(p, self())\nend\n");
+
+    const ran = check();
+
+    expect(ran.status).toBe(1);
+    expect(ran.stdout).toContain("lib/broken.ex:5:");
+    expect(ran.stderr).toMatch(/^otp-review: lib\/broken\.ex has syntax errors/);
+  });
+});
