@@ -1,5 +1,5 @@
 import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
-import { isMixTask, isRunTimeCode } from "../src/engine/elixir.js";
+import { isMixCode, isRunTimeCode } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
 export default defineRule({
@@ -30,7 +30,7 @@ Cluster-wide names belong in \`:pg\` or Horde, not in atoms.`,
   },
   query: ATOM_MAKER_QUERY,
   refine({ report }) {
-    if (!report || !isRunTimeCode(report) || isMixTask(report)) return null;
+    if (!report || !isRunTimeCode(report) || isMixCode(report)) return null;
     const maker = atomMaker(report);
     if (!maker || !processNameUse(report)) return null;
     return { message: `${capitalised(maker)} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: \`{:via, Registry, {MyApp.Registry, id}}\`.` };
@@ -54,6 +54,18 @@ end`,
 defmodule MyApp.Cache do
   def start_link(_), do: Agent.start_link(fn -> %{} end, name: :"#{__MODULE__}.Store")
   def child(_), do: GenServer.start_link(Worker, [], name: Module.concat(__MODULE__, Worker))
+end`,
+      },
+      {
+        note: "Children named after their parent module, with a fixed suffix: as many names as modules (Phoenix does this).",
+        code: `
+defmodule MyApp.Presence do
+  def start_link(module, opts) do
+    Supervisor.start_link(children(module), strategy: :rest_for_one, name: Module.concat(module, "Supervisor"))
+  end
+
+  defp process_name(pipeline, base) when is_atom(pipeline), do: :"#{pipeline}.Broadway.#{base}"
+  def start_child(pipeline), do: GenServer.start_link(Worker, [], name: process_name(pipeline, "Producer"))
 end`,
       },
       {
@@ -106,6 +118,13 @@ defmodule MyApp.Worker do
   def child_spec(id) do
     # ruleid: dynamic-atom-process-name
     %{id: id, start: {__MODULE__, :start_link, [[name: Module.concat(__MODULE__, id)]]}}
+  end
+
+  def start_tenant(tenant_id) do
+    opts = [strategy: :one_for_one]
+    # ruleid: dynamic-atom-process-name
+    opts = Keyword.put(opts, :name, Module.concat([MyApp.Tenant, "Sup#{tenant_id}"]))
+    Supervisor.start_link([], opts)
   end
 end`,
       },

@@ -1,5 +1,5 @@
 import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
-import { effectiveArguments, isMixTask, isRunTimeCode, keywordValue } from "../src/engine/elixir.js";
+import { effectiveArguments, isMixCode, isRunTimeCode, keywordValue } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY, type Captures } from "../src/engine/rule.js";
 
 const JASON_ATOM_KEYS_QUERY = `
@@ -36,7 +36,7 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
   query: ATOM_MAKER_QUERY + JASON_ATOM_KEYS_QUERY,
   refine(captures) {
     const { report } = captures;
-    if (!report || !isRunTimeCode(report) || isMixTask(report)) return null;
+    if (!report || !isRunTimeCode(report) || isMixCode(report)) return null;
     if (captures.jason) return decodesKeysToAtoms(captures) ? { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys." } : null;
     const maker = atomMaker(report);
     if (!maker || processNameUse(report)) return null;
@@ -55,6 +55,23 @@ defmodule MyApp.Params do
 end`,
       },
       {
+        note: "Input that a guard allow-lists first is bounded (Ecto's URL parsing does this).",
+        code: `
+defmodule MyApp.Url do
+  @integer_params ~w(port pool_size timeout)
+
+  def parse(query) do
+    Enum.reduce(query, [], fn
+      {key, value}, acc when key in @integer_params -> [{String.to_atom(key), String.to_integer(value)} | acc]
+      _, acc -> acc
+    end)
+  end
+
+  def sort(dir) when dir in ["asc", "desc"], do: String.to_atom(dir)
+  def level(name), do: if(name in @levels, do: String.to_atom(name), else: :info)
+end`,
+      },
+      {
         note: "Compile time: module attributes, the module body, generated definitions.",
         code: `
 defmodule MyApp.Fields do
@@ -68,11 +85,15 @@ defmodule MyApp.Fields do
 end`,
       },
       {
-        note: "Mix tasks and scripts run once and exit.",
+        note: "Mix tasks, their helpers and scripts run once and exit.",
         code: `
 defmodule Mix.Tasks.Gen.Report do
   use Mix.Task
   def run([format]), do: MyApp.Report.render(String.to_atom(format))
+end
+
+defmodule Mix.MyApp do
+  def context_app(app), do: Module.concat([Macro.camelize(app)])
 end`,
       },
     ],
@@ -85,7 +106,9 @@ defmodule MyApp.Params do
     field = String.to_atom(params["sort"])
     # ruleid: dynamic-atom
     dir = params["dir"] |> String.to_atom()
-    {field, dir}
+    # ruleid: dynamic-atom
+    filters = Enum.map(params["filters"], &String.to_atom/1)
+    {field, dir, filters}
   end
 end`,
       },

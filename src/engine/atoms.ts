@@ -1,12 +1,17 @@
 import {
+  callArguments,
   definitionBody,
+  definitionGuard,
+  descendants,
   effectiveArguments,
   enclosingDefinition,
   identifierUses,
   isRemoteCall,
+  isDefinition,
   isFunctionCapture,
   isStaticValue,
   keywordKey,
+  localCallee,
   operatorOf,
   remoteCallee,
 } from "./elixir.js";
@@ -37,21 +42,59 @@ const TO_ATOM: ReadonlyArray<[module: string, fun: string]> = [
 ];
 
 /**
- * How the node makes an atom from run-time input (`String.to_atom/1`), or null when it does not:
- * literal arguments, `Module.concat` of aliases and interpolations of constants are bounded.
+ * How the node makes an atom from run-time input (`String.to_atom`), or null when its input is
+ * bounded: literals, constants, values a guard allow-lists (`when x in @allowed`, `is_atom(x)`),
+ * and for `Module.concat`, module names with fixed suffixes (`Module.concat(parent, "Supervisor")`).
  */
 export function atomMaker(node: SyntaxNode): string | null {
-  if (node.type === "quoted_atom") return isStaticValue(node) ? null : "an interpolated atom `:\"…#{}…\"`";
+  if (node.type === "quoted_atom") {
+    const parts = node.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren);
+    return parts.every((part) => isBounded(part, node)) ? null : "an interpolated atom `:\"…#{}…\"`";
+  }
   const callee = remoteCallee(node);
   if (!callee) return null;
   if (isFunctionCapture(node)) return isAtomMaker(callee) ? `\`&${callee.module}.${callee.fun}\`` : null;
   const args = effectiveArguments(node);
   if (callee.module === "Module" && callee.fun === "concat") {
     const parts = args.length === 1 && args[0]?.type === "list" ? args[0].namedChildren : args;
-    return parts.length > 0 && !parts.every(isStaticValue) ? "`Module.concat` with run-time parts" : null;
+    return parts.length > 0 && !parts.every((part) => isBounded(part, node) || isModuleNameVariable(part)) ? "`Module.concat` with run-time parts" : null;
   }
-  if (!isAtomMaker(callee) || args.length === 0 || isStaticValue(args[0]!)) return null;
+  if (!isAtomMaker(callee) || args.length === 0 || isBounded(args[0]!, node)) return null;
   return `\`${callee.module}.${callee.fun}\``;
+}
+
+/** Variables that, by Elixir convention, hold data rather than a module: ids, keys, names of users. */
+const DATA_VARIABLE = /(^|_)(id|ids|key|keys|uuid|slug|token|user|username|tenant|account|room|topic|session|shard|partition|index|input|param|params|string|str|text|value|i|n)$/;
+
+/** `module`, `parent`, `endpoint`: a module name that `Module.concat` derives a child's name from. */
+function isModuleNameVariable(node: SyntaxNode): boolean {
+  return node.type === "identifier" && !DATA_VARIABLE.test(node.text);
+}
+
+/** A value fixed in the code, or a variable that an enclosing guard bounds. */
+function isBounded(value: SyntaxNode, site: SyntaxNode): boolean {
+  if (isStaticValue(value)) return true;
+  return value.type === "identifier" && guardsAround(site).some((guard) => boundsVariable(guard, value.text));
+}
+
+/** The guards of the clauses (`def`, `fn`, `case`…) and the conditions of the `if`s that enclose a node. */
+function guardsAround(node: SyntaxNode): SyntaxNode[] {
+  const guards: SyntaxNode[] = [];
+  for (let n = node.parent; n; n = n.parent) {
+    const head = n.type === "stab_clause" ? n.childForFieldName("left") : undefined;
+    const guard = head?.type === "binary_operator" && operatorOf(head) === "when" ? head.childForFieldName("right") : isDefinition(n) ? definitionGuard(n) : localCallee(n) === "if" ? callArguments(n)[0] : undefined;
+    if (guard) guards.push(guard);
+  }
+  return guards;
+}
+
+/** `is_atom(name)` or `name in [...]` / `name in @allowed` somewhere in the guard. */
+function boundsVariable(guard: SyntaxNode, name: string): boolean {
+  for (const n of descendants(guard)) {
+    if (localCallee(n) === "is_atom" && callArguments(n)[0]?.text === name) return true;
+    if (n.type === "binary_operator" && operatorOf(n) === "in" && n.childForFieldName("left")?.text === name) return true;
+  }
+  return false;
 }
 
 function isAtomMaker(callee: { module: string; fun: string }): boolean {

@@ -80,6 +80,11 @@ export function keywordKey(pair: SyntaxNode): string | undefined {
   return key?.text.replace(/:\s*$/, "").trim();
 }
 
+/** `def …` or `defp …`. */
+export function isDefinition(node: SyntaxNode): boolean {
+  return FUNCTION_DEFINITIONS.has(localCallee(node) ?? "");
+}
+
 /** The `def`/`defp`/`defmacro`… call that encloses a node, if any. */
 export function enclosingDefinition(node: SyntaxNode): SyntaxNode | null {
   for (let n = node.parent; n; n = n.parent) {
@@ -212,9 +217,12 @@ export function isStaticValue(node: SyntaxNode): boolean {
   }
 }
 
-/** True when the node sits in a `Mix.Tasks.*` module: command-line code, not a long-lived process. */
-export function isMixTask(node: SyntaxNode): boolean {
+/**
+ * True when the node sits in a `Mix.*` module — `Mix.Tasks.*` and the helpers of tasks and
+ * generators (`Mix.Ecto`, `Mix.Phoenix`): command-line code that runs once, not a long-lived process.
+ */
+export function isMixCode(node: SyntaxNode): boolean {
   const module = enclosingModule(node);
   const name = module ? callArguments(module)[0]?.text : undefined;
-  return name?.startsWith("Mix.Tasks.") ?? false;
+  return name?.startsWith("Mix.") ?? false;
 }
