@@ -30,9 +30,8 @@ Cluster-wide names belong in \`:pg\` or Horde, not in atoms.`,
   },
   query: ATOM_MAKER_QUERY,
   refine({ report }) {
-    if (!report || !isRunTimeCode(report) || isMixCode(report)) return null;
-    const maker = atomMaker(report);
-    if (!maker || !processNameUse(report)) return null;
+    const maker = report ? atomMaker(report) : null;
+    if (!report || !maker || !processNameUse(report) || !isRunTimeCode(report) || isMixCode(report)) return null;
     return { message: `${capitalised(maker)} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: \`{:via, Registry, {MyApp.Registry, id}}\`.` };
   },
   examples: {

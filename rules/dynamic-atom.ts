@@ -36,10 +36,13 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
   query: ATOM_MAKER_QUERY + JASON_ATOM_KEYS_QUERY,
   refine(captures) {
     const { report } = captures;
-    if (!report || !isRunTimeCode(report) || isMixCode(report)) return null;
-    if (captures.jason) return decodesKeysToAtoms(captures) ? { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys." } : null;
+    if (!report) return null;
+    if (captures.jason) {
+      if (!decodesKeysToAtoms(captures) || !isRunTimeCode(report) || isMixCode(report)) return null;
+      return { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys." };
+    }
     const maker = atomMaker(report);
-    if (!maker || processNameUse(report)) return null;
+    if (!maker || processNameUse(report) || !isRunTimeCode(report) || isMixCode(report)) return null;
     return { message: `${capitalised(maker)} makes atoms from run-time input, and atoms are never freed. Use \`String.to_existing_atom/1\`, a map from strings to known atoms, or keep the string.` };
   },
   examples: {

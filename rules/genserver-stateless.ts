@@ -3,7 +3,6 @@ import {
   definitionGuard,
   definitionName,
   definitionParameters,
-  descendants,
   enclosingModule,
   identifierUses,
   isStaticValue,
@@ -171,7 +170,7 @@ end`,
 });
 
 function hasProcessPurpose(module: SyntaxNode): boolean {
-  for (const node of descendants(module)) {
+  for (const node of module.descendantsOfType("call")) {
     const callee = remoteCallee(node);
     if (callee) {
       const funs = PROCESS_PURPOSE[callee.module];
@@ -210,7 +209,7 @@ function stateVariable(param: SyntaxNode): string | undefined | null {
 }
 
 function returnTuples(body: SyntaxNode): SyntaxNode[] {
-  return [...descendants(body)].filter((n) => n.type === "tuple" && STATE_INDEX[n.namedChildren[0]?.text ?? ""] !== undefined);
+  return body.descendantsOfType("tuple").filter((n) => STATE_INDEX[n.namedChildren[0]?.text ?? ""] !== undefined);
 }
 
 function stateElement(tuple: SyntaxNode): SyntaxNode | undefined {

@@ -2,7 +2,6 @@ import {
   callArguments,
   definitionBody,
   definitionGuard,
-  descendants,
   effectiveArguments,
   enclosingDefinition,
   identifierUses,
@@ -90,7 +89,7 @@ function guardsAround(node: SyntaxNode): SyntaxNode[] {
 
 /** `is_atom(name)` or `name in [...]` / `name in @allowed` somewhere in the guard. */
 function boundsVariable(guard: SyntaxNode, name: string): boolean {
-  for (const n of descendants(guard)) {
+  for (const n of guard.descendantsOfType(["call", "binary_operator"])) {
     if (localCallee(n) === "is_atom" && callArguments(n)[0]?.text === name) return true;
     if (n.type === "binary_operator" && operatorOf(n) === "in" && n.childForFieldName("left")?.text === name) return true;
   }

@@ -167,15 +167,9 @@ function isInsideBody(node: SyntaxNode, def: SyntaxNode): boolean {
   return body !== undefined && body.startIndex <= node.startIndex && node.endIndex <= body.endIndex;
 }
 
-/** Every node below `node` (itself included), depth first, in source order. */
-export function* descendants(node: SyntaxNode): Generator<SyntaxNode> {
-  yield node;
-  for (const child of node.namedChildren) yield* descendants(child);
-}
-
-/** Identifier nodes named `name` below `node`. */
+/** Identifier nodes named `name` below `node` that are variables, not the names of called functions. */
 export function identifierUses(node: SyntaxNode, name: string): SyntaxNode[] {
-  return [...descendants(node)].filter((n) => n.type === "identifier" && n.text === name && localCallee(n.parent!) === null);
+  return node.descendantsOfType("identifier").filter((n) => n.text === name && localCallee(n.parent!) === null);
 }
 
 /**

@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Node 22 on Debian (glibc): the tree-sitter prebuilds do not load on Alpine's musl.
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src src
+COPY rules rules
+COPY bench bench
+# `npm ci` runs `prepare`, which compiles TypeScript into dist/.
+RUN npm ci
+
+FROM node:22-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only; no install scripts (tree-sitter loads its prebuilt binaries).
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist dist
+COPY app.yml ./
+USER node
+EXPOSE 3000
+CMD ["npm", "start"]
