@@ -1,5 +1,4 @@
-import { ruleInfo, type Rule } from "../src/engine/rule.js";
-import type { RuleInfo } from "../src/model.js";
+import type { Rule } from "../src/engine/rule.js";
 import dynamicAtom from "./dynamic-atom.js";
 import dynamicAtomProcessName from "./dynamic-atom-process-name.js";
 import genserverStateless from "./genserver-stateless.js";
@@ -14,6 +13,3 @@ export const rules: readonly Rule[] = [
   dynamicAtom,
   pg2Removed,
 ];
-
-/** What reports say about each rule, by id. */
-export const ruleInfoById: ReadonlyMap<string, RuleInfo> = new Map(rules.map((rule) => [rule.meta.id, ruleInfo(rule.meta)]));

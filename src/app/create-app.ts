@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 import type { ApplicationFunction } from "probot";
+import { rules as allRules } from "../../rules/index.js";
+import type { Rule } from "../engine/rule.js";
 import { InProcessReviewQueue } from "../queue/in-process-queue.js";
 import type { ReviewQueue, ReviewWorker } from "../queue/review-queue.js";
 import { registerHandlers } from "./handlers.js";
@@ -8,6 +10,8 @@ import { reviewWorker } from "./worker.js";
 export interface AppOptions {
   /** This app's id: check events of other apps are ignored. */
   appId: number;
+  /** The rules to review with; every rule unless told otherwise. */
+  rules?: readonly Rule[];
   /** Builds the queue jobs wait in; the in-process queue unless told otherwise. */
   makeQueue?: (worker: ReviewWorker, log: Logger) => ReviewQueue;
 }
@@ -15,6 +19,6 @@ export interface AppOptions {
 export function createApp(options: AppOptions): ApplicationFunction {
   return (app) => {
     const makeQueue = options.makeQueue ?? ((worker, log) => new InProcessReviewQueue(worker, log));
-    registerHandlers(app, makeQueue(reviewWorker(app), app.log), options.appId);
+    registerHandlers(app, makeQueue(reviewWorker(app, options.rules ?? allRules), app.log), options.appId);
   };
 }

@@ -1,11 +1,11 @@
 import type { Probot } from "probot";
-import { ruleInfoById, rules } from "../../rules/index.js";
+import type { Rule } from "../engine/rule.js";
 import { gitHubPlatform, pullRequestsForCommit } from "../github/pull-request-platform.js";
 import type { ReviewWorker } from "../queue/review-queue.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
 
 /** Runs one review job with a fresh installation token, and logs one line per review. */
-export function reviewWorker(app: Probot): ReviewWorker {
+export function reviewWorker(app: Probot, rules: readonly Rule[]): ReviewWorker {
   return async (job) => {
     const octokit = await app.auth(job.installationId);
     const pullNumbers = job.pullNumber === undefined ? await pullRequestsForCommit(octokit, job.owner, job.repo, job.headSha) : [job.pullNumber];
@@ -13,7 +13,10 @@ export function reviewWorker(app: Probot): ReviewWorker {
     for (const pullNumber of pullNumbers) {
       const started = performance.now();
       const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha });
-      const summary = await reviewPullRequest(platform, job.headSha, rules, ruleInfoById);
+      const summary = await reviewPullRequest(platform, job.headSha, rules);
+      for (const failure of summary.ruleFailures) {
+        app.log.warn({ repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, ruleId: failure.ruleId, path: failure.path, reason: failure.message }, "rule failed on a file");
+      }
       app.log[summary.error ? "warn" : "info"](
         {
           repo: `${job.owner}/${job.repo}`,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { join } from "node:path";
-import { ruleInfoById, rules } from "../../rules/index.js";
+import { rules } from "../../rules/index.js";
 import { packageRoot } from "../package-root.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
 import { fixturePlatform, readFixturePullRequest, type Posted } from "./fixture-platform.js";
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const directory = process.argv[2] ?? join(packageRoot(), "examples", "pull-request");
   const pr = await readFixturePullRequest(directory);
   const posted: Posted = {};
-  await reviewPullRequest(fixturePlatform(directory, posted), pr.head_sha, rules, ruleInfoById);
+  await reviewPullRequest(fixturePlatform(directory, posted), pr.head_sha, rules);
   process.stdout.write(renderPosted(pr, posted));
 }
 

@@ -1,5 +1,5 @@
-import type { Rule } from "../engine/rule.js";
-import type { RuleInfo } from "../model.js";
+import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
+import type { ReviewNote } from "../model.js";
 import { checkRunOutput, failedCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { fingerprintsIn } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
@@ -11,6 +11,8 @@ export interface ReviewSummary {
   elixirFiles: number;
   findings: number;
   commentsPosted: number;
+  /** Rules that failed on a file: for the log, with rule id and path. */
+  ruleFailures: ReviewNote[];
   /** Why the review could not finish, when it could not. */
   error?: string;
 }
@@ -20,33 +22,43 @@ export interface ReviewSummary {
  * line comments, check run completed. The check run completes whatever happens — a run left
  * `in_progress` blocks merging forever where the check is required.
  */
-export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[], ruleInfo: ReadonlyMap<string, RuleInfo>): Promise<ReviewSummary> {
+export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[]): Promise<ReviewSummary> {
   const checkRunId = await platform.startCheckRun();
-  let output: CheckRunOutput;
-  let summary: ReviewSummary;
+  let result: { output: CheckRunOutput; summary: ReviewSummary };
   try {
-    const analysis = await analyseChanges(platform, rules, "added");
-    const notes = [...analysis.notes];
-    const posted = fingerprintsIn(await platform.listCommentBodies());
-    const fresh = analysis.findings.filter((f) => !posted.has(f.fingerprint));
-    const comments = reviewComments(fresh, ruleInfo);
-    let commentsPosted = 0;
-    if (comments.length > 0) {
-      try {
-        await platform.createReview({ commitId: sha, body: reviewBody(comments.length), comments });
-        commentsPosted = comments.length;
-      } catch (error) {
-        notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });
-      }
-    }
-    output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes }, ruleInfo);
-    summary = { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted };
+    result = await review(platform, sha, rules);
   } catch (error) {
-    output = failedCheckRunOutput(sha, messageOf(error));
-    summary = { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, error: messageOf(error) };
+    const output = failedCheckRunOutput(sha, messageOf(error));
+    result = { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: messageOf(error) } };
   }
-  await platform.completeCheckRun(checkRunId, output);
-  return summary;
+  try {
+    await platform.completeCheckRun(checkRunId, result.output);
+  } catch (error) {
+    // The full report was refused: complete the run with the reason rather than leave it open.
+    await platform.completeCheckRun(checkRunId, failedCheckRunOutput(sha, `the report could not be saved (${messageOf(error)})`));
+    return { ...result.summary, conclusion: "neutral", error: messageOf(error) };
+  }
+  return result.summary;
+}
+
+async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[]): Promise<{ output: CheckRunOutput; summary: ReviewSummary }> {
+  const ruleInfo = new Map(rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
+  const analysis = await analyseChanges(platform, rules, "added");
+  const notes = [...analysis.notes];
+  const posted = fingerprintsIn(await platform.listCommentBodies());
+  const comments = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo);
+  let commentsPosted = 0;
+  if (comments.length > 0) {
+    try {
+      await platform.createReview({ commitId: sha, body: reviewBody(comments.length), comments });
+      commentsPosted = comments.length;
+    } catch (error) {
+      notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });
+    }
+  }
+  const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes }, ruleInfo);
+  const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
+  return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures } };
 }
 
 function messageOf(error: unknown): string {

@@ -175,6 +175,20 @@ describe("the check run always completes", () => {
     expect(completed.output.summary).toContain("the line comments could not be posted");
   });
 
+  it("completes the run with the reason when GitHub refuses the full report", async () => {
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).createReview();
+    github.refuseCheckRunUpdate(422, "Invalid annotation").updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.checkRunUpdates).toHaveLength(1);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed).toMatchObject({ status: "completed", conclusion: "neutral" });
+    expect(completed.output.summary).toContain("the report could not be saved (Invalid annotation");
+  });
+
   it("reports a file it could not read, and reviews the rest", async () => {
     delete pr.contents["lib/shop/pricing.ex"];
     const github = firstReview(new GitHubStandIn(pr)).createReview();
@@ -245,6 +259,18 @@ describe("re-runs", () => {
 
     expect(github.scope.pendingMocks()).toStrictEqual([]);
     expect(github.recorded.checkRunCreates[0]).toMatchObject({ head_sha: pr.headSha, name: "OTP Review" });
+    expect(github.recorded.reviews[0].commit_id).toBe(pr.headSha);
+  });
+
+  it("reviews the commit again when our check suite is re-requested", async () => {
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+    const payload = checkRunRerequested(pr, APP_ID);
+    const suite = { id: 5, head_sha: pr.headSha, app: payload["check_run"].app, pull_requests: payload["check_run"].pull_requests, status: "completed", conclusion: "failure" };
+
+    await deliver(app.probot, "check_suite", { action: "rerequested", check_suite: suite, repository: payload["repository"], sender: payload["sender"], installation: payload["installation"] });
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
     expect(github.recorded.reviews[0].commit_id).toBe(pr.headSha);
   });
 

@@ -6,7 +6,9 @@ import nock from "nock";
 import { pino } from "pino";
 import { createNodeMiddleware, createProbot, Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { rules } from "../../rules/index.js";
 import { createApp } from "../../src/app/create-app.js";
+import { defineRule } from "../../src/engine/rule.js";
 import { InProcessReviewQueue } from "../../src/queue/in-process-queue.js";
 import type { ReviewQueue } from "../../src/queue/review-queue.js";
 import { examplePullRequest, GitHubStandIn } from "../helpers/github-stand-in.js";
@@ -91,11 +93,15 @@ describe("GitHub Enterprise Server", () => {
   });
 });
 
+function loggingProbot(lines: string[]): Probot {
+  const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
+  return new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: WEBHOOK_SECRET, log: pino({ level: "trace" }, sink), Octokit: TestOctokit });
+}
+
 describe("logging", () => {
   it("writes one structured line per review, without the token or the key", async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
-    const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: WEBHOOK_SECRET, log: pino({ level: "trace" }, sink), Octokit: TestOctokit });
+    const probot = loggingProbot(lines);
     const app = await createTestApp(probot);
     const pr = examplePullRequest();
     new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).createReview().updateCheckRun();
@@ -110,5 +116,33 @@ describe("logging", () => {
     const all = lines.join("");
     expect(all).not.toContain("ghs_test_installation_token");
     expect(all).not.toContain(PRIVATE_KEY.split("\n")[1]);
+  });
+});
+
+describe("a rule that throws", () => {
+  it("is logged with its id and the file, reported in the check run, and the other rules still speak", async () => {
+    const exploding = defineRule({
+      meta: { ...rules[0]!.meta, id: "exploding" },
+      query: "(call) @report",
+      refine: () => {
+        throw new Error("boom");
+      },
+      examples: { valid: [], invalid: [] },
+    });
+    const lines: string[] = [];
+    const probot = loggingProbot(lines);
+    const app = await createTestApp(probot, [exploding, ...rules]);
+    const pr = examplePullRequest();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).createReview().updateCheckRun();
+
+    await deliver(probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.conclusion).toBe("failure");
+    expect(completed.output.summary).toContain("`lib/shop/cluster.ex` rule exploding failed on this file: boom");
+    expect(github.recorded.reviews[0].comments).toHaveLength(7);
+    const failures = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "rule failed on a file");
+    expect(failures).toContainEqual(expect.objectContaining({ ruleId: "exploding", path: "lib/shop/cluster.ex", reason: expect.stringContaining("boom") }));
   });
 });

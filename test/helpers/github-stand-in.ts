@@ -123,6 +123,12 @@ export class GitHubStandIn {
     return this;
   }
 
+  /** The next check run update is refused, as GitHub refuses an invalid one. */
+  refuseCheckRunUpdate(status: number, message: string): this {
+    this.scope.patch((uri) => new RegExp(`${this.repoPath}/check-runs/\\d+$`).test(uri)).reply(status, { message });
+    return this;
+  }
+
   createReview(status = 200): this {
     this.scope.post(`${this.repoPath}/pulls/${this.pr.number}/reviews`).reply(status, (_uri, body) => {
       this.recorded.reviews.push(body);

@@ -1,6 +1,7 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../src/app/create-app.js";
+import type { Rule } from "../../src/engine/rule.js";
 import { InProcessReviewQueue } from "../../src/queue/in-process-queue.js";
 import type { ReviewQueue } from "../../src/queue/review-queue.js";
 
@@ -31,9 +32,9 @@ export interface TestApp {
 }
 
 /** The app loaded into a Probot like the one `probot run` makes; `probot` replaces it (GHE, logging). */
-export async function createTestApp(probot = new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit })): Promise<TestApp> {
+export async function createTestApp(probot = new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit }), rules?: readonly Rule[]): Promise<TestApp> {
   let queue: ReviewQueue | undefined;
-  await probot.load(createApp({ appId: APP_ID, makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }));
+  await probot.load(createApp({ appId: APP_ID, ...(rules ? { rules } : {}), makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }));
   return { probot, drain: () => queue!.drain() };
 }
 
