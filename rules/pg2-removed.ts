@@ -1,4 +1,4 @@
-import { remoteCallee } from "../src/engine/elixir.js";
+import { callArguments, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { ALL_FILES, defineRule } from "../src/engine/rule.js";
 
@@ -35,7 +35,8 @@ supervision tree (\`%{id: :pg, start: {:pg, :start_link, []}}\`). For process gr
   },
   query: `((atom) @report (#eq? @report ":pg2"))`,
   refine({ report }) {
-    const call = report ? enclosingCall(report) : null;
+    if (!report || isVersionGuarded(report)) return null;
+    const call = enclosingCall(report);
     const fun = call ? remoteCallee(call)?.fun : undefined;
     const equivalent = fun ? PG_EQUIVALENT[fun] : undefined;
     if (!equivalent) return { node: call ?? report };
@@ -48,6 +49,19 @@ supervision tree (\`%{id: :pg, start: {:pg, :start_link, []}}\`). For process gr
 defmodule MyApp.Cluster do
   def join(group), do: :pg.join(group, self())
   def members(group), do: :pg.get_members(group)
+end`,
+      },
+      {
+        note: "Code that supports old OTP releases, choosing `:pg2` only where `:pg` is missing.",
+        code: `
+defmodule MyApp.Groups do
+  def join(group) do
+    if Code.ensure_loaded?(:pg) do
+      :pg.join(group, self())
+    else
+      :pg2.join(group, self())
+    end
+  end
 end`,
       },
       {
@@ -96,6 +110,20 @@ end`,
     ],
   },
 });
+
+/**
+ * Code that supports both old and new OTP picks `:pg2` only where `:pg` is missing:
+ * `if Code.ensure_loaded?(:pg) do … else :pg2… end`, or a `function_exported?` check.
+ */
+function isVersionGuarded(node: SyntaxNode): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    const name = localCallee(n);
+    if (name !== "if" && name !== "unless" && name !== "cond" && name !== "case") continue;
+    const condition = name === "cond" ? n : callArguments(n)[0];
+    if (condition && /Code\.ensure_loaded\?|function_exported\?|otp_release/.test(condition.text)) return true;
+  }
+  return false;
+}
 
 /** The call a `:pg2` atom is the module of: `:pg2.join(…)`, `apply(:pg2, …)`, `&:pg2.join/2`. */
 function enclosingCall(atom: SyntaxNode): SyntaxNode | null {
