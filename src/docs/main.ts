@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { rules } from "../../rules/index.js";
 import { packageRoot } from "../package-root.js";
-import { renderRuleDoc } from "./render-rule.js";
+import { renderRuleDoc, withRulesTable } from "./render-rule.js";
 
-/** Writes docs/rules/<id>.md for every rule; a test fails when they are out of date. */
+/** Writes docs/rules/<id>.md for every rule and the README's rules table; a test fails when they are stale. */
 async function main(): Promise<void> {
-  const dir = join(packageRoot(), "docs", "rules");
+  const root = packageRoot();
+  const dir = join(root, "docs", "rules");
   await mkdir(dir, { recursive: true });
   for (const rule of rules) await writeFile(join(dir, `${rule.meta.id}.md`), renderRuleDoc(rule));
-  process.stdout.write(`wrote ${rules.length} rule pages to ${dir}\n`);
+  const readme = join(root, "README.md");
+  await writeFile(readme, withRulesTable(await readFile(readme, "utf8"), rules));
+  process.stdout.write(`wrote ${rules.length} rule pages to ${dir} and the rules table of ${readme}\n`);
 }
 
 await main();

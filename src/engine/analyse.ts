@@ -2,7 +2,8 @@ import type { Finding, ReviewNote } from "../model.js";
 import { fileKind } from "./file-kind.js";
 import { fingerprint } from "./fingerprint.js";
 import { compileQuery, parseElixir, type SyntaxNode } from "./parser.js";
-import type { Captures, Rule, SourceFile, Verdict } from "./rule.js";
+import { optionValues, type Captures, type OptionValues, type Rule, type SourceFile, type Verdict } from "./rule.js";
+import { isSuppressed, suppressionsIn } from "./suppressions.js";
 
 /**
  * Files above this size are not parsed: tree-sitter-elixir's parse time and memory grow faster
@@ -16,13 +17,20 @@ export interface Analysis {
   notes: ReviewNote[];
 }
 
-/** Parses one file once and runs every rule over its tree. Never throws for a rule's sake. */
-export function analyseSource(path: string, source: string, rules: readonly Rule[]): Analysis {
+/** Option values by rule id, where a policy sets them; defaults otherwise. */
+export type RuleOptions = ReadonlyMap<string, OptionValues>;
+
+/**
+ * Parses one file once, runs every rule over its tree and drops what the file's
+ * `# otp-review:disable…` comments suppress. Never throws for a rule's sake.
+ */
+export function analyseSource(path: string, source: string, rules: readonly Rule[], options: RuleOptions = new Map()): Analysis {
   const skipped = reasonToSkip(source);
   if (skipped) return { findings: [], notes: [{ path, message: skipped }] };
 
   const tree = parseElixir(source);
-  const file: SourceFile = { path, source, kind: fileKind(path), root: tree.rootNode };
+  const knownRuleIds = new Set(rules.map((r) => r.meta.id));
+  const file: SourceFile = { path, source, kind: fileKind(path), root: tree.rootNode, knownRuleIds };
   const notes: ReviewNote[] = [];
   if (tree.rootNode.hasError) {
     notes.push({ path, message: `has syntax errors (line ${firstErrorLine(tree.rootNode)}); analysed the parts that parse` });
@@ -32,12 +40,14 @@ export function analyseSource(path: string, source: string, rules: readonly Rule
   for (const rule of rules) {
     if (!rule.meta.appliesTo.includes(file.kind)) continue;
     try {
-      findings.push(...runRule(rule, file));
+      findings.push(...runRule(rule, file, optionValues(rule, options.get(rule.meta.id))));
     } catch (error) {
       notes.push({ path, ruleId: rule.meta.id, message: `rule ${rule.meta.id} failed on this file: ${errorMessage(error)}` });
     }
   }
-  return { findings: withFingerprints(findings.sort(bySourceOrder)), notes };
+  const suppressions = suppressionsIn(tree.rootNode);
+  const kept = findings.filter((f) => !isSuppressed(f, suppressions));
+  return { findings: withFingerprints(kept.sort(bySourceOrder)), notes };
 }
 
 function reasonToSkip(source: string): string | undefined {
@@ -49,7 +59,7 @@ function reasonToSkip(source: string): string | undefined {
 
 type Located = Omit<Finding, "fingerprint"> & { flagged: string };
 
-function runRule(rule: Rule, file: SourceFile): Located[] {
+function runRule(rule: Rule, file: SourceFile, options: OptionValues): Located[] {
   const query = compileQuery(rule.query);
   const seen = new Set<number>();
   const found: Located[] = [];
@@ -58,7 +68,7 @@ function runRule(rule: Rule, file: SourceFile): Located[] {
     for (const capture of match.captures) captures[capture.name] = capture.node;
     const report = captures["report"];
     if (!report) throw new Error(`query of ${rule.meta.id} has no @report capture`);
-    const verdict = refineMatch(rule, captures, file);
+    const verdict = refineMatch(rule, captures, file, options);
     if (!verdict) continue;
     const node = verdict === true ? report : (verdict.node ?? report);
     if (seen.has(node.id)) continue;
@@ -68,10 +78,10 @@ function runRule(rule: Rule, file: SourceFile): Located[] {
   return found;
 }
 
-function refineMatch(rule: Rule, captures: Captures, file: SourceFile): Verdict {
+function refineMatch(rule: Rule, captures: Captures, file: SourceFile, options: OptionValues): Verdict {
   if (!rule.refine) return true;
   try {
-    return rule.refine(captures, file);
+    return rule.refine(captures, file, options);
   } catch (error) {
     const line = (captures["report"]?.startPosition.row ?? 0) + 1;
     throw new Error(`${errorMessage(error)} (at line ${line})`);

@@ -24,6 +24,8 @@ export interface RuleExample {
   path?: string;
   /** Why this example matters: a near-miss, an edge case. */
   note?: string;
+  /** Option values the example runs with, when not the defaults. */
+  options?: OptionValues;
 }
 
 export interface SourceFile {
@@ -31,7 +33,20 @@ export interface SourceFile {
   source: string;
   kind: FileKind;
   root: SyntaxNode;
+  /** Every rule id the analysis knows, whether or not it runs: suppressions are checked against it. */
+  knownRuleIds: ReadonlySet<string>;
 }
+
+export type OptionValue = number | string | boolean;
+
+/** A setting of a rule, with the value it takes when nobody sets it. */
+export interface RuleOption {
+  default: OptionValue;
+  description: string;
+}
+
+/** The values of a rule's options, defaults filled in. */
+export type OptionValues = Readonly<Record<string, OptionValue>>;
 
 /** One match of a rule's query: its captures by name. */
 export type Captures = Readonly<Record<string, SyntaxNode | undefined>>;
@@ -44,13 +59,21 @@ export interface Rule {
   /** A tree-sitter query for the shape; the capture `@report` is the node a finding anchors on. */
   query: string;
   /** The context a query cannot express. Without it every match is a finding. */
-  refine?: (captures: Captures, file: SourceFile) => Verdict;
+  refine?: (captures: Captures, file: SourceFile, options: OptionValues) => Verdict;
+  /** Settings a policy may change; `refine` receives their values. */
+  options?: Readonly<Record<string, RuleOption>>;
   examples: { valid: readonly RuleExample[]; invalid: readonly RuleExample[] };
 }
 
 /** Identity function that type-checks a rule definition where it is written. */
 export function defineRule(rule: Rule): Rule {
   return rule;
+}
+
+/** The rule's option values: its defaults, overridden by `given`. */
+export function optionValues(rule: Rule, given: OptionValues = {}): OptionValues {
+  const defaults = Object.fromEntries(Object.entries(rule.options ?? {}).map(([name, option]) => [name, option.default]));
+  return { ...defaults, ...given };
 }
 
 export function ruleInfo(meta: RuleMeta): RuleInfo {
