@@ -1,4 +1,11 @@
 import type { Rule } from "../src/engine/rule.js";
+import callInfinityTimeout from "./call-infinity-timeout.js";
+import sysTraceInCode from "./sys-trace-in-code.js";
+import detsSizeLimit from "./dets-size-limit.js";
+import dynamicSupervisorStrategy from "./dynamic-supervisor-strategy.js";
+import spawnUnsupervised from "./spawn-unsupervised.js";
+import broadwayAsJobQueue from "./broadway-as-job-queue.js";
+import etsReadConcurrency from "./ets-read-concurrency.js";
 import dynamicAtom from "./dynamic-atom.js";
 import dynamicAtomProcessName from "./dynamic-atom-process-name.js";
 import genserverStateless from "./genserver-stateless.js";
@@ -13,5 +20,12 @@ export const rules: readonly Rule[] = [
   dynamicAtomProcessName,
   dynamicAtom,
   pg2Removed,
+  callInfinityTimeout,
+  sysTraceInCode,
+  detsSizeLimit,
+  dynamicSupervisorStrategy,
+  spawnUnsupervised,
+  broadwayAsJobQueue,
+  etsReadConcurrency,
   suppressionUnknownRule,
 ];
