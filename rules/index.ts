@@ -6,6 +6,10 @@ import dynamicSupervisorStrategy from "./dynamic-supervisor-strategy.js";
 import spawnUnsupervised from "./spawn-unsupervised.js";
 import broadwayAsJobQueue from "./broadway-as-job-queue.js";
 import etsReadConcurrency from "./ets-read-concurrency.js";
+import genserverReadBottleneck from "./genserver-read-bottleneck.js";
+import initBlockingWork from "./init-blocking-work.js";
+import castWithoutBackpressure from "./cast-without-backpressure.js";
+import genserverExplicitStates from "./genserver-explicit-states.js";
 import dynamicAtom from "./dynamic-atom.js";
 import dynamicAtomProcessName from "./dynamic-atom-process-name.js";
 import genserverStateless from "./genserver-stateless.js";
@@ -27,5 +31,9 @@ export const rules: readonly Rule[] = [
   spawnUnsupervised,
   broadwayAsJobQueue,
   etsReadConcurrency,
+  genserverReadBottleneck,
+  initBlockingWork,
+  castWithoutBackpressure,
+  genserverExplicitStates,
   suppressionUnknownRule,
 ];

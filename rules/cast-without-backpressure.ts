@@ -1,0 +1,94 @@
+import { effectiveArguments, isMixCode, isRunTimeCode, localCallee, remoteCallee } from "../src/engine/elixir.js";
+import { isWithin } from "../src/engine/otp.js";
+import type { SyntaxNode } from "../src/engine/parser.js";
+import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+
+/** Iterations that run their body once per element, as fast as they can. */
+const ITERATORS: ReadonlyArray<[module: string, fun: string]> = [
+  ["Enum", "each"],
+  ["Enum", "map"],
+  ["Enum", "flat_map"],
+  ["Enum", "reduce"],
+  ["Stream", "each"],
+  ["Stream", "map"],
+];
+
+export default defineRule({
+  meta: {
+    id: "cast-without-backpressure",
+    severity: "info",
+    summary: "`GenServer.cast` in a loop: a burst of messages with no back-pressure",
+    guideSection: "GenServer Patterns",
+    principle: "When in doubt, use `call` to ensure back-pressure.",
+    message: "Casting in a loop sends messages as fast as the loop runs, whatever the server can handle: its mailbox grows without bound. Use `GenServer.call` (the caller waits its turn), batch the items into one message, or use a bounded pipeline.",
+    explanation: `
+\`GenServer.cast/2\` returns at once, whether or not the server keeps up. One cast is fine; a cast
+per element of a list sends the whole list into the server's mailbox in a burst. The server
+handles one message at a time, so the mailbox — and the node's memory — grows with the input,
+every \`call\` to the same server now waits behind the burst, and a crash loses all of it.
+
+\`GenServer.call/3\` makes each sender wait for its turn: back-pressure. Other options:
+
+- one message for the whole batch: \`GenServer.cast(server, {:import, items})\`;
+- a bounded pipeline (\`Task.Supervisor.async_stream_nolink\` with \`max_concurrency\`, GenStage,
+  Broadway) when the work is large.`,
+    appliesTo: PRODUCTION_ONLY,
+  },
+  query: `
+(call target: (dot left: (alias) @module right: (identifier) @fun)
+  (#eq? @module "GenServer")
+  (#eq? @fun "cast")) @report
+`,
+  refine({ report }) {
+    return report !== undefined && isInLoop(report) && isRunTimeCode(report) && !isMixCode(report);
+  },
+  examples: {
+    valid: [
+      {
+        note: "A single cast, and a batch sent as one message.",
+        code: `
+defmodule MyApp.Metrics do
+  def record(event), do: GenServer.cast(__MODULE__, {:record, event})
+  def record_all(events), do: GenServer.cast(__MODULE__, {:record_all, events})
+  def flush(servers), do: Enum.each(servers, &GenServer.call(&1, :flush))
+end`,
+      },
+    ],
+    invalid: [
+      {
+        code: `
+defmodule MyApp.Importer do
+  def import(rows) do
+    # ruleid: cast-without-backpressure
+    Enum.each(rows, fn row -> GenServer.cast(MyApp.Writer, {:insert, row}) end)
+  end
+
+  def notify(users) do
+    # ruleid: cast-without-backpressure
+    for user <- users, do: GenServer.cast(MyApp.Notifier, {:notify, user})
+  end
+
+  def fan_out(events) do
+    events
+    # ruleid: cast-without-backpressure
+    |> Stream.each(&GenServer.cast(MyApp.Sink, {:event, &1}))
+    |> Stream.run()
+  end
+end`,
+      },
+    ],
+  },
+});
+
+/** Inside the body of `for` or of a function given to an Enum/Stream iteration, within the same definition. */
+function isInLoop(node: SyntaxNode): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    const local = localCallee(n);
+    if (local === "def" || local === "defp") return false;
+    if (local === "for") return true;
+    const callee = remoteCallee(n);
+    if (callee && ITERATORS.some(([m, f]) => callee.module === m && callee.fun === f) && isWithin(node, effectiveArguments(n).slice(1))) return true;
+  }
+  return false;
+}
+

@@ -1,0 +1,140 @@
+import { definitionBody, enclosingModule, isRunTimeCode, localCallee, remoteCallee } from "../src/engine/elixir.js";
+import { isWithin, reachableDefinitions, usesBehaviour } from "../src/engine/otp.js";
+import type { SyntaxNode } from "../src/engine/parser.js";
+import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+
+/** Calls that wait on something outside the process. `module: functions`; `*` = any function. */
+const BLOCKING: Readonly<Record<string, readonly string[]>> = {
+  Req: ["*"],
+  HTTPoison: ["*"],
+  Finch: ["request", "request!", "stream"],
+  Tesla: ["*"],
+  "Mint.HTTP": ["connect", "request"],
+  ":httpc": ["request"],
+  ":hackney": ["request", "get", "post", "connect"],
+  File: ["read", "read!", "stream!", "open", "open!", "ls", "ls!"],
+  Process: ["sleep"],
+  ":timer": ["sleep"],
+  GenServer: ["call"],
+  Task: ["await", "await_many", "yield"],
+  System: ["cmd", "shell"],
+  ":gen_tcp": ["connect"],
+  ":ssl": ["connect"],
+};
+
+export default defineRule({
+  meta: {
+    id: "init-blocking-work",
+    severity: "warning",
+    summary: "Blocking work in a GenServer's `init/1` (database, HTTP, files, sleeps, calls)",
+    guideSection: "GenServer Patterns",
+    principle: "Use `handle_continue/2` for post-init work—keeps `init/1` fast and non-blocking.",
+    message: "`init/1` blocks the process that starts this server — and its whole supervisor's start-up — until this returns. Return `{:ok, state, {:continue, :load}}` and do the work in `handle_continue/2`.",
+    explanation: `
+\`GenServer.start_link/3\` does not return until \`init/1\` does. A supervisor starts its children
+one at a time, so a slow \`init/1\` delays every sibling after it and, at boot, the whole
+application; a hanging one (a database that is down, an HTTP call without a timeout) fails the
+start with a timeout after 5 s and can take the application down with it.
+
+Keep \`init/1\` to building the initial state, and move the slow part to \`handle_continue/2\`,
+which runs right after \`init/1\` returns, before any other message:
+
+\`\`\`elixir
+def init(opts), do: {:ok, %{opts: opts, rates: nil}, {:continue, :load_rates}}
+
+def handle_continue(:load_rates, state) do
+  {:noreply, %{state | rates: Rates.fetch!()}}
+end
+\`\`\`
+
+The rule follows \`init/1\` into the functions of the same module it calls. The same calls in
+\`handle_continue\`, \`handle_info\` and elsewhere are fine.`,
+    appliesTo: PRODUCTION_ONLY,
+  },
+  query: `
+(call target: (dot left: [(alias) (atom)] @module right: (identifier) @fun)) @report
+((call target: (identifier) @fun) @report (#eq? @fun "receive"))
+`,
+  refine({ report }) {
+    if (!report || !isBlocking(report)) return null;
+    const module = enclosingModule(report);
+    if (!module || !usesBehaviour(module, "GenServer") || !isRunTimeCode(report)) return null;
+    const bodies = reachableDefinitions(module, ["init"]).flatMap((def) => definitionBody(def) ?? []);
+    if (!isWithin(report, bodies)) return null;
+    const what = localCallee(report) === "receive" ? "`receive`" : `\`${remoteCallee(report)!.module}.${remoteCallee(report)!.fun}\``;
+    return { message: `${what} blocks \`init/1\`, and with it the process that starts this server and its supervisor's start-up. Return \`{:ok, state, {:continue, …}}\` and do this in \`handle_continue/2\`.` };
+  },
+  examples: {
+    valid: [
+      {
+        note: "The work moved to handle_continue; handle_info may block.",
+        code: `
+defmodule MyApp.Rates do
+  use GenServer
+  def init(opts), do: {:ok, %{opts: opts, rates: nil}, {:continue, :load}}
+  def handle_continue(:load, state), do: {:noreply, %{state | rates: MyApp.Repo.all(MyApp.Rate)}}
+  def handle_info(:refresh, state), do: {:noreply, %{state | rates: Req.get!("https://rates").body}}
+end`,
+      },
+      {
+        note: "Cheap calls in init: reading config, scheduling.",
+        code: `
+defmodule MyApp.Poller do
+  use GenServer
+  def init(opts) do
+    Process.send_after(self(), :poll, Keyword.get(opts, :interval, 1_000))
+    {:ok, %{url: Application.fetch_env!(:my_app, :url)}}
+  end
+end`,
+      },
+    ],
+    invalid: [
+      {
+        code: `
+defmodule MyApp.Rates do
+  use GenServer
+
+  def init(opts) do
+    # ruleid: init-blocking-work
+    rates = MyApp.Repo.all(MyApp.Rate)
+    # ruleid: init-blocking-work
+    %{body: body} = Req.get!(opts[:url])
+    {:ok, %{rates: rates, extra: body, seed: load_seed()}}
+  end
+
+  defp load_seed do
+    # ruleid: init-blocking-work
+    "priv/seed.json" |> File.read!() |> Jason.decode!()
+  end
+end`,
+      },
+      {
+        note: "Piped Repo calls, sleeps and receive.",
+        code: `
+defmodule MyApp.Warmup do
+  use GenServer
+
+  def init(_) do
+    # ruleid: init-blocking-work
+    users = MyApp.User |> MyApp.Repo.all()
+    # ruleid: init-blocking-work
+    Process.sleep(1_000)
+    # ruleid: init-blocking-work
+    receive do
+      :ready -> {:ok, users}
+    end
+  end
+end`,
+      },
+    ],
+  },
+});
+
+function isBlocking(call: SyntaxNode): boolean {
+  if (localCallee(call) === "receive") return true;
+  const callee = remoteCallee(call);
+  if (!callee) return false;
+  if (callee.module === "Repo" || callee.module.endsWith(".Repo")) return true;
+  const funs = BLOCKING[callee.module];
+  return funs !== undefined && (funs.includes("*") || funs.includes(callee.fun));
+}
