@@ -10,6 +10,11 @@ import genserverReadBottleneck from "./genserver-read-bottleneck.js";
 import initBlockingWork from "./init-blocking-work.js";
 import castWithoutBackpressure from "./cast-without-backpressure.js";
 import genserverExplicitStates from "./genserver-explicit-states.js";
+import taskAsyncRescue from "./task-async-rescue.js";
+import supervisorStrategyUndocumented from "./supervisor-strategy-undocumented.js";
+import restartIntensity from "./restart-intensity.js";
+import obanExternalQueue from "./oban-external-queue.js";
+import broadwayProcessorsOrganization from "./broadway-processors-organization.js";
 import dynamicAtom from "./dynamic-atom.js";
 import dynamicAtomProcessName from "./dynamic-atom-process-name.js";
 import genserverStateless from "./genserver-stateless.js";
@@ -35,5 +40,10 @@ export const rules: readonly Rule[] = [
   initBlockingWork,
   castWithoutBackpressure,
   genserverExplicitStates,
+  taskAsyncRescue,
+  supervisorStrategyUndocumented,
+  restartIntensity,
+  obanExternalQueue,
+  broadwayProcessorsOrganization,
   suppressionUnknownRule,
 ];

@@ -1,24 +1,29 @@
 import type { RuleExample } from "./rule.js";
 
+/** `# ruleid: <id>` on its own line: the next line must be flagged by that rule (Semgrep's convention). */
 const MARKER = /^\s*# ruleid: ([\w-]+)\s*$/;
 
 export const DEFAULT_EXAMPLE_PATH = "lib/example.ex";
 
-/** The example's code without its leading blank line. */
+/** The example as it is analysed and documented: without its leading blank line and its markers. */
 export function exampleSource(example: RuleExample): string {
-  return example.code.replace(/^\n/, "");
-}
-
-/** The 1-based lines that the `# ruleid: <id>` markers say must be flagged by `ruleId`. */
-export function expectedLines(example: RuleExample, ruleId: string): number[] {
-  const lines = exampleSource(example).split("\n");
-  return lines.flatMap((line, index) => (MARKER.exec(line)?.[1] === ruleId ? [index + 2] : []));
-}
-
-/** The example as a reader should see it: without the markers. */
-export function exampleForDocs(example: RuleExample): string {
-  return exampleSource(example)
-    .split("\n")
+  return lines(example)
     .filter((line) => !MARKER.test(line))
     .join("\n");
+}
+
+/** The 1-based lines of `exampleSource` that the markers say `ruleId` must flag. */
+export function expectedLines(example: RuleExample, ruleId: string): number[] {
+  const expected: number[] = [];
+  let kept = 0;
+  for (const line of lines(example)) {
+    const marker = MARKER.exec(line);
+    if (!marker) kept++;
+    else if (marker[1] === ruleId) expected.push(kept + 1);
+  }
+  return expected;
+}
+
+function lines(example: RuleExample): string[] {
+  return example.code.replace(/^\n/, "").split("\n");
 }
