@@ -14,6 +14,7 @@ const EXPECTED_COMMENTS = [
   "lib/shop/cart_server.ex:12 dynamic-atom",
   "lib/shop/cluster.ex:5 pg2-removed",
   "lib/shop/dashboard.ex:10 task-async-unsupervised",
+  "lib/shop/dashboard.ex:15 call-infinity-timeout",
   "lib/shop/dashboard.ex:21 task-async-unsupervised",
   "lib/shop/pricing.ex:3 genserver-stateless",
 ];
@@ -72,9 +73,9 @@ describe("a pull request opened with Elixir changes", () => {
 
     const [completed] = github.recorded.checkRunUpdates;
     expect(completed!.id).toBe(9000);
-    expect(completed!.body).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "7 findings: 2 errors, 5 warnings" } });
+    expect(completed!.body).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "8 findings: 2 errors, 6 warnings" } });
     expect(completed!.body.output.summary).toContain("| [`pg2-removed`]");
-    expect(completed!.body.output.annotations).toHaveLength(7);
+    expect(completed!.body.output.annotations).toHaveLength(EXPECTED_COMMENTS.length);
     expect(completed!.body.output.annotations[0]).toMatchObject({ path: "lib/shop/cart_server.ex", start_line: 6, end_line: 6, annotation_level: "failure", title: "dynamic-atom-process-name" });
   });
 

@@ -14,6 +14,7 @@ describe("npm run demo", () => {
       "lib/shop/cart_server.ex:12 (side RIGHT)",
       "lib/shop/cluster.ex:5 (side RIGHT)",
       "lib/shop/dashboard.ex:10 (side RIGHT)",
+      "lib/shop/dashboard.ex:15 (side RIGHT)",
       "lib/shop/dashboard.ex:21 (side RIGHT)",
       "lib/shop/pricing.ex:3 (side RIGHT)",
     ]);
