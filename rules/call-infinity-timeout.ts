@@ -1,4 +1,4 @@
-import { effectiveArguments, isMixCode, isRunTimeCode } from "../src/engine/elixir.js";
+import { effectiveArguments, isRunTimeCode } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
 /** `Module.function` → the 1-based position of its timeout argument. */
@@ -51,7 +51,7 @@ supervised task and report back with a message.`,
     const position = TIMEOUT_POSITION[`${module?.text}.${fun?.text}`];
     if (!report || position === undefined) return null;
     const args = effectiveArguments(report);
-    return args.length === position && args[position - 1]!.text === ":infinity" && isRunTimeCode(report) && !isMixCode(report);
+    return args.length === position && args[position - 1]!.text === ":infinity" && isRunTimeCode(report);
   },
   examples: {
     valid: [

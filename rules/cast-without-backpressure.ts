@@ -1,4 +1,4 @@
-import { effectiveArguments, isMixCode, isRunTimeCode, localCallee, remoteCallee } from "../src/engine/elixir.js";
+import { callArguments, effectiveArguments, isRunTimeCode, localCallee, operatorOf, remoteCallee } from "../src/engine/elixir.js";
 import { isWithin } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
@@ -40,17 +40,22 @@ every \`call\` to the same server now waits behind the burst, and a crash loses 
   (#eq? @fun "cast")) @report
 `,
   refine({ report }) {
-    return report !== undefined && isInLoop(report) && isRunTimeCode(report) && !isMixCode(report);
+    const loop = report ? enclosingLoop(report) : null;
+    const target = report ? effectiveArguments(report)[0] : undefined;
+    if (!report || !loop || !target || !isRunTimeCode(report)) return null;
+    // One cast to each of many processes is a broadcast, not a burst into one mailbox.
+    return !varies(target, loop);
   },
   examples: {
     valid: [
       {
-        note: "A single cast, and a batch sent as one message.",
+        note: "A single cast, a batch sent as one message, and one cast to each of many processes (a broadcast, as ExUnit's event manager does).",
         code: `
 defmodule MyApp.Metrics do
   def record(event), do: GenServer.cast(__MODULE__, {:record, event})
   def record_all(events), do: GenServer.cast(__MODULE__, {:record_all, events})
-  def flush(servers), do: Enum.each(servers, &GenServer.call(&1, :flush))
+  def flush(servers), do: Enum.each(servers, &GenServer.cast(&1, :flush))
+  def notify(sup, msg), do: for({_, pid, _, _} <- DynamicSupervisor.which_children(sup), do: GenServer.cast(pid, msg))
 end`,
       },
     ],
@@ -80,15 +85,30 @@ end`,
   },
 });
 
-/** Inside the body of `for` or of a function given to an Enum/Stream iteration, within the same definition. */
-function isInLoop(node: SyntaxNode): boolean {
+/** The `for`, or the Enum/Stream iteration whose function the node is in, within the same definition. */
+function enclosingLoop(node: SyntaxNode): SyntaxNode | null {
   for (let n = node.parent; n; n = n.parent) {
     const local = localCallee(n);
-    if (local === "def" || local === "defp") return false;
-    if (local === "for") return true;
+    if (local === "def" || local === "defp") return null;
+    if (local === "for") return n;
     const callee = remoteCallee(n);
-    if (callee && ITERATORS.some(([m, f]) => callee.module === m && callee.fun === f) && isWithin(node, effectiveArguments(n).slice(1))) return true;
+    if (callee && ITERATORS.some(([m, f]) => callee.module === m && callee.fun === f) && isWithin(node, effectiveArguments(n).slice(1))) return n;
   }
-  return false;
+  return null;
+}
+
+/** True when the expression changes from one iteration to the next: it uses `&1` or a variable the loop binds. */
+function varies(expression: SyntaxNode, loop: SyntaxNode): boolean {
+  if (expression.descendantsOfType("unary_operator").some((op) => op.text.startsWith("&"))) return true;
+  const bound = new Set(loopVariables(loop));
+  return expression.descendantsOfType("identifier").some((id) => bound.has(id.text));
+}
+
+/** `x` in `for x <- xs`, and the parameters of the functions given to an iteration. */
+function loopVariables(loop: SyntaxNode): string[] {
+  const patterns = localCallee(loop) === "for"
+    ? callArguments(loop).filter((arg) => arg.type === "binary_operator" && operatorOf(arg) === "<-").map((arg) => arg.childForFieldName("left"))
+    : loop.descendantsOfType("stab_clause").map((clause) => clause.childForFieldName("left"));
+  return patterns.flatMap((pattern) => pattern?.descendantsOfType("identifier").map((id) => id.text) ?? []);
 }
 

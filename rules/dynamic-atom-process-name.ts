@@ -1,5 +1,5 @@
 import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
-import { isMixCode, isRunTimeCode } from "../src/engine/elixir.js";
+import { isRunTimeCode } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
 export default defineRule({
@@ -31,7 +31,7 @@ Cluster-wide names belong in \`:pg\` or Horde, not in atoms.`,
   query: ATOM_MAKER_QUERY,
   refine({ report }) {
     const maker = report ? atomMaker(report) : null;
-    if (!report || !maker || !processNameUse(report) || !isRunTimeCode(report) || isMixCode(report)) return null;
+    if (!report || !maker || !processNameUse(report) || !isRunTimeCode(report)) return null;
     return { message: `${capitalised(maker)} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: \`{:via, Registry, {MyApp.Registry, id}}\`.` };
   },
   examples: {
@@ -64,6 +64,7 @@ defmodule MyApp.Presence do
   end
 
   defp process_name(pipeline, base) when is_atom(pipeline), do: :"#{pipeline}.Broadway.#{base}"
+  def start_pool(name, adapter), do: Supervisor.start_link(__MODULE__, [], name: :"#{name}#{adapter}_supervisor")
   def start_child(pipeline), do: GenServer.start_link(Worker, [], name: process_name(pipeline, "Producer"))
 end`,
       },
@@ -111,6 +112,8 @@ defmodule MyApp.Worker do
   def init(id) do
     # ruleid: dynamic-atom-process-name
     Process.register(self(), :"worker_#{id}")
+    # ruleid: dynamic-atom-process-name
+    WebSockex.start_link(url(), __MODULE__, id, name: :"stream_#{id.vehicle_id}")
     {:ok, id}
   end
 

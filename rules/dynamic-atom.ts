@@ -1,5 +1,5 @@
 import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
-import { effectiveArguments, isMixCode, isRunTimeCode, keywordValue } from "../src/engine/elixir.js";
+import { effectiveArguments, isRunTimeCode, keywordValue } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY, type Captures } from "../src/engine/rule.js";
 
 const JASON_ATOM_KEYS_QUERY = `
@@ -38,11 +38,11 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
     const { report } = captures;
     if (!report) return null;
     if (captures.jason) {
-      if (!decodesKeysToAtoms(captures) || !isRunTimeCode(report) || isMixCode(report)) return null;
+      if (!decodesKeysToAtoms(captures) || !isRunTimeCode(report)) return null;
       return { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys." };
     }
     const maker = atomMaker(report);
-    if (!maker || processNameUse(report) || !isRunTimeCode(report) || isMixCode(report)) return null;
+    if (!maker || processNameUse(report) || !isRunTimeCode(report)) return null;
     return { message: `${capitalised(maker)} makes atoms from run-time input, and atoms are never freed. Use \`String.to_existing_atom/1\`, a map from strings to known atoms, or keep the string.` };
   },
   examples: {

@@ -1,6 +1,6 @@
 import { keywordKey, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { ALL_FILES, defineRule } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
 const SUPERVISING_MODULES = new Set(["Supervisor", "DynamicSupervisor", "PartitionSupervisor", "Broadway"]);
 /** Options that travel with `max_restarts` in supervisor options, wherever the list is built. */
@@ -26,7 +26,7 @@ above, which would have restarted the subtree more slowly or let the node report
 
 Handle expected failures where they happen — reconnect with backoff in the process, or let a
 library do it (DBConnection, Broadway producers) — and keep restarts for unexpected bugs.`,
-    appliesTo: ALL_FILES,
+    appliesTo: PRODUCTION_ONLY,
   },
   options: {
     max_restarts: { default: 100, description: "the number of restarts from which the rule speaks" },
@@ -42,6 +42,14 @@ library do it (DBConnection, Broadway producers) — and keep restarts for unexp
   },
   examples: {
     valid: [
+      {
+        note: "Tests of restart behaviour may restart as often as they like.",
+        path: "test/supervisor_test.exs",
+        code: `
+test "restarts" do
+  {:ok, sup} = DynamicSupervisor.start_link(strategy: :one_for_one, max_restarts: 100_000)
+end`,
+      },
       {
         note: "The defaults, and small values.",
         code: `

@@ -1,4 +1,4 @@
-import { definitionName, effectiveArguments, enclosingModule, isMixCode, isRunTimeCode, moduleDefinitions } from "../src/engine/elixir.js";
+import { definitionName, effectiveArguments, enclosingModule, isRunTimeCode, moduleDefinitions } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
@@ -38,7 +38,7 @@ For work that must not be lost when the node stops, use a persistent job queue (
   (#any-of? @fun "spawn" "spawn_link" "start")) @report
 `,
   refine({ report, module, fun }) {
-    if (!report || !isRunTimeCode(report) || isMixCode(report)) return null;
+    if (!report || !isRunTimeCode(report)) return null;
     const name = fun?.text ?? "";
     switch (module?.text) {
       case "Task":

@@ -1,4 +1,4 @@
-import { effectiveArguments, isMixCode } from "../src/engine/elixir.js";
+import { effectiveArguments } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
 export default defineRule({
@@ -29,7 +29,7 @@ and use \`:telemetry\` for observability. Tests may use \`:sys.get_state/1\` —
   (#any-of? @fun "trace" "get_state" "replace_state" "install")) @report
 `,
   refine({ report, fun }) {
-    if (!report || isMixCode(report)) return null;
+    if (!report) return null;
     if (fun?.text === "trace") return effectiveArguments(report)[1]?.text === "true" ? { message: "`:sys.trace(pid, true)` prints every event of the process until it is turned off: a debugging switch left on. Remove it, or use `:telemetry` for what production needs to see." } : null;
     return true;
   },

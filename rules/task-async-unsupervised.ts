@@ -1,4 +1,4 @@
-import { effectiveArguments, isFunctionCapture, isMixCode, isRunTimeCode } from "../src/engine/elixir.js";
+import { effectiveArguments, isFunctionCapture, isRunTimeCode } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
 export default defineRule({
@@ -42,7 +42,7 @@ files are not flagged.`,
   (#any-of? @fun "async" "async_stream")) @report
 `,
   refine({ report, fun }) {
-    if (!report || !isRunTimeCode(report) || isMixCode(report)) return null;
+    if (!report || !isRunTimeCode(report)) return null;
     if (fun?.text === "async_stream") {
       return { message: "`Task.async_stream` links every task to this process: one crash takes the caller down. Use `Task.Supervisor.async_stream_nolink/4` under a named `Task.Supervisor`." };
     }

@@ -1,4 +1,5 @@
 import type { Finding, ReviewNote } from "../model.js";
+import { codeKindAt } from "./elixir.js";
 import { fileKind } from "./file-kind.js";
 import { fingerprint } from "./fingerprint.js";
 import { compileQuery, parseElixir, type SyntaxNode } from "./parser.js";
@@ -71,7 +72,7 @@ function runRule(rule: Rule, file: SourceFile, options: OptionValues): Located[]
     const verdict = refineMatch(rule, captures, file, options);
     if (!verdict) continue;
     const node = verdict === true ? report : (verdict.node ?? report);
-    if (seen.has(node.id)) continue;
+    if (seen.has(node.id) || !rule.meta.appliesTo.includes(codeKindAt(node, file.kind))) continue;
     seen.add(node.id);
     found.push(locate(rule, file, node, verdict === true ? undefined : verdict.message));
   }

@@ -43,12 +43,13 @@ const TO_ATOM: ReadonlyArray<[module: string, fun: string]> = [
 /**
  * How the node makes an atom from run-time input (`String.to_atom`), or null when its input is
  * bounded: literals, constants, values a guard allow-lists (`when x in @allowed`, `is_atom(x)`),
- * and for `Module.concat`, module names with fixed suffixes (`Module.concat(parent, "Supervisor")`).
+ * and names derived from other names — `Module.concat(parent, "Supervisor")`,
+ * `:"#{name}_supervisor"` — where the variables are not named like data (ids, keys, input).
  */
 export function atomMaker(node: SyntaxNode): string | null {
   if (node.type === "quoted_atom") {
     const parts = node.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren);
-    return parts.every((part) => isBounded(part, node)) ? null : "an interpolated atom `:\"…#{}…\"`";
+    return parts.every((part) => isBounded(part, node) || isModuleNameVariable(part)) ? null : "an interpolated atom `:\"…#{}…\"`";
   }
   const callee = remoteCallee(node);
   if (!callee) return null;
@@ -65,7 +66,7 @@ export function atomMaker(node: SyntaxNode): string | null {
 /** Variables that, by Elixir convention, hold data rather than a module: ids, keys, names of users. */
 const DATA_VARIABLE = /(^|_)(id|ids|key|keys|uuid|slug|token|user|username|tenant|account|room|topic|session|shard|partition|index|input|param|params|string|str|text|value|i|n)$/;
 
-/** `module`, `parent`, `endpoint`: a module name that `Module.concat` derives a child's name from. */
+/** `module`, `parent`, `endpoint`: a name that a child's name is derived from. */
 function isModuleNameVariable(node: SyntaxNode): boolean {
   return node.type === "identifier" && !DATA_VARIABLE.test(node.text);
 }

@@ -1,3 +1,4 @@
+import type { FileKind } from "./file-kind.js";
 import type { SyntaxNode } from "./parser.js";
 
 /**
@@ -211,12 +212,20 @@ export function isStaticValue(node: SyntaxNode): boolean {
   }
 }
 
+/** `ExUnit.*`, `Phoenix.ChannelTest`, `MyApp.DataCase`, `MyApp.Test.Factory`: code that runs in tests. */
+const TEST_SUPPORT_SEGMENT = /^(ExUnit|Test|Testing|TestHelpers?|TestSupport|\w+Test|\w+Case)$/;
+
 /**
- * True when the node sits in a `Mix.*` module — `Mix.Tasks.*` and the helpers of tasks and
- * generators (`Mix.Ecto`, `Mix.Phoenix`): command-line code that runs once, not a long-lived process.
+ * The kind of code a node is, refining its file's kind by the module it sits in: `Mix.*`
+ * modules (tasks and the helpers of generators) are command-line code, test-support modules
+ * shipped in `lib/` are test code.
  */
-export function isMixCode(node: SyntaxNode): boolean {
-  const module = enclosingModule(node);
-  const name = module ? callArguments(module)[0]?.text : undefined;
-  return name?.startsWith("Mix.") ?? false;
+export function codeKindAt(node: SyntaxNode, fileKind: FileKind): FileKind {
+  if (fileKind !== "production") return fileKind;
+  for (let module = enclosingModule(node); module; module = enclosingModule(module)) {
+    const name = callArguments(module)[0]?.text ?? "";
+    if (name.startsWith("Mix.")) return "script";
+    if (name.split(".").some((segment) => TEST_SUPPORT_SEGMENT.test(segment))) return "test";
+  }
+  return fileKind;
 }
