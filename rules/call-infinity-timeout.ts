@@ -12,6 +12,9 @@ const TIMEOUT_POSITION: Readonly<Record<string, number>> = {
   "Task.yield": 2,
 };
 
+/** A call target that names a supervisor: `supervisor`, `sup`, `MyApp.TaskSupervisor`. */
+const SUPERVISOR = /(^|[._])(sup|supervisor)$|Supervisor$/i;
+
 export default defineRule({
   meta: {
     id: "call-infinity-timeout",
@@ -51,18 +54,21 @@ supervised task and report back with a message.`,
     const position = TIMEOUT_POSITION[`${module?.text}.${fun?.text}`];
     if (!report || position === undefined) return null;
     const args = effectiveArguments(report);
-    return args.length === position && args[position - 1]!.text === ":infinity" && isRunTimeCode(report);
+    if (args.length !== position || args[position - 1]!.text !== ":infinity" || !isRunTimeCode(report)) return null;
+    // OTP's own convention: calls to a supervisor wait for the child's start, however long.
+    return !SUPERVISOR.test(args[0]?.text ?? "");
   },
   examples: {
     valid: [
       {
-        note: "Finite timeouts, and the defaults.",
+        note: "Finite timeouts, the defaults, and calls to a supervisor (OTP's convention: they wait for the child's start).",
         code: `
 defmodule MyApp.Importer do
   def import(file), do: GenServer.call(__MODULE__, {:import, file}, 30_000)
   def status, do: GenServer.call(__MODULE__, :status)
   def wait(task), do: Task.await(task, :timer.minutes(2))
   def poll(task), do: Task.yield(task, 1_000) || Task.shutdown(task)
+  def start(supervisor, spec), do: GenServer.call(supervisor, {:start_child, spec}, :infinity)
 end`,
       },
       {

@@ -1,14 +1,16 @@
-import { definitionBody, enclosingModule, isRunTimeCode, localCallee, remoteCallee } from "../src/engine/elixir.js";
+import { callArguments, definitionBody, enclosingModule, isDefinition, isRunTimeCode, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import { isWithin, reachableDefinitions, usesBehaviour } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
 /** Calls that wait on something outside the process. `module: functions`; `*` = any function. */
+const HTTP_VERBS = ["get", "post", "put", "patch", "delete", "head", "options", "request", "run"].flatMap((verb) => [verb, `${verb}!`]);
+
 const BLOCKING: Readonly<Record<string, readonly string[]>> = {
-  Req: ["*"],
-  HTTPoison: ["*"],
+  Req: HTTP_VERBS,
+  HTTPoison: HTTP_VERBS,
   Finch: ["request", "request!", "stream"],
-  Tesla: ["*"],
+  Tesla: HTTP_VERBS,
   "Mint.HTTP": ["connect", "request"],
   ":httpc": ["request"],
   ":hackney": ["request", "get", "post", "connect"],
@@ -77,13 +79,28 @@ defmodule MyApp.Rates do
 end`,
       },
       {
-        note: "Cheap calls in init: reading config, scheduling.",
+        note: "Cheap calls in init: reading config, scheduling, building a request, flushing a message that is already there.",
         code: `
 defmodule MyApp.Poller do
   use GenServer
   def init(opts) do
     Process.send_after(self(), :poll, Keyword.get(opts, :interval, 1_000))
-    {:ok, %{url: Application.fetch_env!(:my_app, :url)}}
+    {:ok, cancel_timer(%{url: Application.fetch_env!(:my_app, :url), req: Req.new(retry: false), timer: opts[:timer]})}
+  end
+
+  defp cancel_timer(%{timer: nil} = state), do: state
+  defp cancel_timer(state) do
+    if Process.cancel_timer(state.timer) == false do
+      receive do
+        :poll -> :ok
+      end
+    end
+    receive do
+      :stale -> :ok
+    after
+      0 -> :ok
+    end
+    state
   end
 end`,
       },
@@ -131,10 +148,23 @@ end`,
 });
 
 function isBlocking(call: SyntaxNode): boolean {
-  if (localCallee(call) === "receive") return true;
+  if (localCallee(call) === "receive") return !isMailboxFlush(call);
   const callee = remoteCallee(call);
   if (!callee) return false;
   if (callee.module === "Repo" || callee.module.endsWith(".Repo")) return true;
   const funs = BLOCKING[callee.module];
   return funs !== undefined && (funs.includes("*") || funs.includes(callee.fun));
+}
+
+/**
+ * A `receive` that cannot wait: `after 0`, or the flush of a timer's message after
+ * `Process.cancel_timer/1` reported that it had already fired (Livebook does this).
+ */
+function isMailboxFlush(receive: SyntaxNode): boolean {
+  const after = receive.namedChildren.find((c) => c.type === "do_block")?.namedChildren.find((c) => c.type === "after_block");
+  if (after?.namedChildren[0]?.childForFieldName("left")?.text === "0") return true;
+  for (let n = receive.parent; n && !isDefinition(n); n = n.parent) {
+    if ((localCallee(n) === "if" || localCallee(n) === "case") && /cancel_timer/.test(callArguments(n)[0]?.text ?? "")) return true;
+  }
+  return false;
 }
