@@ -5,14 +5,17 @@ import { performance } from "node:perf_hooks";
 import { rules } from "../rules/index.js";
 import { analyseSource } from "../src/engine/analyse.js";
 import { parseElixir } from "../src/engine/parser.js";
+import { DEFAULT_EXAMPLE_PATH, exampleSource } from "../src/engine/examples.js";
 import { packageRoot } from "../src/package-root.js";
 
 /**
  * How much the rules cost on top of parsing. Both are measured in the same run on the same
- * files, so the ratio holds on a noisy machine where seconds do not. Give folders of Elixir code
- * to measure on them (`npm run bench -- ~/src/phoenix`); the bundled example PR otherwise.
+ * input, so the ratio holds on a noisy machine where seconds do not. Give folders of Elixir code
+ * to measure on them (`npm run bench -- ~/src/phoenix`); otherwise the input is every rule's
+ * examples and the example pull request, repeated into a large input (several MB, many files).
  */
-const RUNS = 7;
+const RUNS = 5;
+const LARGE_INPUT_BYTES = 4_000_000;
 
 function elixirFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -32,30 +35,34 @@ function timed(work: () => void): number {
   return performance.now() - start;
 }
 
+function bundledInput(): Array<{ path: string; source: string }> {
+  const examples = rules.flatMap((rule) => [...rule.examples.valid, ...rule.examples.invalid].map((e) => ({ path: e.path ?? DEFAULT_EXAMPLE_PATH, source: exampleSource(e) })));
+  const pr = elixirFiles(join(packageRoot(), "examples", "pull-request", "head")).map((path) => ({ path: relative(process.cwd(), path), source: readFileSync(path, "utf8") }));
+  const unit = [...examples, ...pr];
+  const unitBytes = unit.reduce((sum, f) => sum + Buffer.byteLength(f.source), 0);
+  return Array.from({ length: Math.ceil(LARGE_INPUT_BYTES / unitBytes) }, (_, i) => unit.map((f) => ({ ...f, path: f.path.replace(/(\.exs?)$/, `_${i}$1`) }))).flat();
+}
+
 const dirs = process.argv.slice(2);
-const root = packageRoot();
-const paths = (dirs.length > 0 ? dirs : [join(root, "examples", "pull-request", "head")]).flatMap(elixirFiles);
-const files = paths.map((path) => ({ path: relative(process.cwd(), path), source: readFileSync(path, "utf8") }));
+const files = dirs.length > 0 ? dirs.flatMap(elixirFiles).map((path) => ({ path: relative(process.cwd(), path), source: readFileSync(path, "utf8") })) : bundledInput();
 const bytes = files.reduce((sum, f) => sum + Buffer.byteLength(f.source), 0);
-// Small inputs are repeated so each timed run lasts long enough to measure.
-const repeat = Math.max(1, Math.ceil(2_000_000 / bytes));
 
 const parseOnly: number[] = [];
 const analysis: number[] = [];
 let findings = 0;
 for (let run = 0; run < RUNS; run++) {
-  parseOnly.push(timed(() => { for (let i = 0; i < repeat; i++) for (const f of files) parseElixir(f.source); }));
-  analysis.push(timed(() => { findings = 0; for (let i = 0; i < repeat; i++) for (const f of files) findings += analyseSource(f.path, f.source, rules).findings.length; }));
+  parseOnly.push(timed(() => files.forEach((f) => parseElixir(f.source))));
+  analysis.push(timed(() => (findings = files.reduce((n, f) => n + analyseSource(f.path, f.source, rules).findings.length, 0))));
 }
 
 const parseMs = median(parseOnly);
 const analysisMs = median(analysis);
-const mb = (bytes * repeat) / 1e6;
+const mb = bytes / 1e6;
 process.stdout.write(
   [
-    `files: ${files.length} (${(bytes / 1024).toFixed(0)} KiB, ×${repeat} per run, ${RUNS} runs, medians)`,
+    `input: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB (${dirs.length > 0 ? dirs.join(", ") : "rule examples and the example PR, repeated"}); ${RUNS} runs, medians`,
     `baseline — tree-sitter parse only: ${parseMs.toFixed(1)} ms (${(mb / (parseMs / 1000)).toFixed(1)} MB/s)`,
-    `analysis — parse + ${rules.length} rules:    ${analysisMs.toFixed(1)} ms (${(mb / (analysisMs / 1000)).toFixed(1)} MB/s), ${findings / repeat} findings`,
+    `analysis — parse + ${rules.length} rules:    ${analysisMs.toFixed(1)} ms (${(mb / (analysisMs / 1000)).toFixed(1)} MB/s), ${findings} findings`,
     `ratio analysis/parse: ${(analysisMs / parseMs).toFixed(2)}×`,
     "",
   ].join("\n"),

@@ -71,6 +71,7 @@ defmodule MyApp.Url do
   end
 
   def sort(dir) when dir in ["asc", "desc"], do: String.to_atom(dir)
+  def step(multi, index), do: Ecto.Multi.run(multi, :"email_#{index}", &insert/2) |> then(fn m -> {m, :"log_#{length(m.operations)}"} end)
   def level(name), do: if(name in @levels, do: String.to_atom(name), else: :info)
 end`,
       },

@@ -54,7 +54,8 @@ The rule follows \`init/1\` into the functions of the same module it calls. The 
     appliesTo: PRODUCTION_ONLY,
   },
   query: `
-(call target: (dot left: [(alias) (atom)] @module right: (identifier) @fun)) @report
+(call target: (dot left: [(alias) (atom)] @module right: (identifier) @fun)
+  (#match? @module "Repo$|^(Req|HTTPoison|Finch|Tesla|Mint\\.HTTP|:httpc|:hackney|File|Process|:timer|GenServer|Task|System|:gen_tcp|:ssl)$")) @report
 ((call target: (identifier) @fun) @report (#eq? @fun "receive"))
 `,
   refine({ report }) {

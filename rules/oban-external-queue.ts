@@ -48,7 +48,8 @@ flagged.`,
     appliesTo: PRODUCTION_ONLY,
   },
   query: `
-(call target: (dot left: [(alias) (atom)] @module right: (identifier) @fun)) @report
+(call target: (dot left: [(alias) (atom)] @module right: (identifier) @fun)
+  (#any-of? @module "ExAws.SQS" "AMQP.Basic" "KafkaEx" ":brod" "Kane.Subscription" "GoogleApi.PubSub.V1.Api.Projects")) @report
 `,
   refine({ report }) {
     const callee = report ? remoteCallee(report) : null;

@@ -2,7 +2,8 @@ import type { Finding, ReviewNote } from "../model.js";
 import { codeKindAt } from "./elixir.js";
 import { fileKind } from "./file-kind.js";
 import { fingerprint } from "./fingerprint.js";
-import { compileQuery, parseElixir, type SyntaxNode } from "./parser.js";
+import { parseElixir, type SyntaxNode } from "./parser.js";
+import { matchesByRule } from "./rule-queries.js";
 import { optionValues, type Captures, type OptionValues, type Rule, type SourceFile, type Verdict } from "./rule.js";
 import { isSuppressed, suppressionsIn } from "./suppressions.js";
 
@@ -37,16 +38,17 @@ export function analyseSource(path: string, source: string, rules: readonly Rule
     notes.push({ path, message: `has syntax errors (line ${firstErrorLine(tree.rootNode)}); analysed the parts that parse` });
   }
 
+  const matches = matchesByRule(rules, tree.rootNode);
   const findings: Located[] = [];
-  for (const rule of rules) {
-    if (!rule.meta.appliesTo.includes(file.kind)) continue;
+  rules.forEach((rule, index) => {
+    if (!rule.meta.appliesTo.includes(file.kind)) return;
     try {
-      findings.push(...runRule(rule, file, optionValues(rule, options.get(rule.meta.id))));
+      findings.push(...runRule(rule, matches[index]!, file, optionValues(rule, options.get(rule.meta.id))));
     } catch (error) {
       notes.push({ path, ruleId: rule.meta.id, message: `rule ${rule.meta.id} failed on this file: ${errorMessage(error)}` });
     }
-  }
-  const suppressions = suppressionsIn(tree.rootNode);
+  });
+  const suppressions = suppressionsIn(tree.rootNode, source);
   const kept = findings.filter((f) => !isSuppressed(f, suppressions));
   return { findings: withFingerprints(kept.sort(bySourceOrder)), notes };
 }
@@ -60,13 +62,10 @@ function reasonToSkip(source: string): string | undefined {
 
 type Located = Omit<Finding, "fingerprint"> & { flagged: string };
 
-function runRule(rule: Rule, file: SourceFile, options: OptionValues): Located[] {
-  const query = compileQuery(rule.query);
+function runRule(rule: Rule, matches: readonly Captures[], file: SourceFile, options: OptionValues): Located[] {
   const seen = new Set<number>();
   const found: Located[] = [];
-  for (const match of query.matches(file.root)) {
-    const captures: Record<string, SyntaxNode> = {};
-    for (const capture of match.captures) captures[capture.name] = capture.node;
+  for (const captures of matches) {
     const report = captures["report"];
     if (!report) throw new Error(`query of ${rule.meta.id} has no @report capture`);
     const verdict = refineMatch(rule, captures, file, options);

@@ -64,17 +64,27 @@ export function atomMaker(node: SyntaxNode): string | null {
 }
 
 /** Variables that, by Elixir convention, hold data rather than a module: ids, keys, names of users. */
-const DATA_VARIABLE = /(^|_)(id|ids|key|keys|uuid|slug|token|user|username|tenant|account|room|topic|session|shard|partition|index|input|param|params|string|str|text|value|i|n)$/;
+const DATA_VARIABLE = /(^|_)(id|ids|key|keys|uuid|slug|token|user|username|tenant|account|room|topic|session|input|param|params|string|str|text|value)$/;
+
+/** Calls and operators whose result is a count or an index: bounded by the size of something. */
+const COUNTS = new Set(["length", "map_size", "tuple_size", "byte_size", "Integer.to_string", "+", "-", "*"]);
 
 /** `module`, `parent`, `endpoint`: a name that a child's name is derived from. */
 function isModuleNameVariable(node: SyntaxNode): boolean {
   return node.type === "identifier" && !DATA_VARIABLE.test(node.text);
 }
 
-/** A value fixed in the code, or a variable that an enclosing guard bounds. */
+/** A value fixed in the code, a count, or a variable that an enclosing guard bounds. */
 function isBounded(value: SyntaxNode, site: SyntaxNode): boolean {
-  if (isStaticValue(value)) return true;
+  if (isStaticValue(value) || isCount(value)) return true;
   return value.type === "identifier" && guardsAround(site).some((guard) => boundsVariable(guard, value.text));
+}
+
+/** `length(list)`, `Integer.to_string(partition)`, `index + 1`: a number, not input. */
+function isCount(value: SyntaxNode): boolean {
+  if (value.type === "binary_operator") return COUNTS.has(operatorOf(value) ?? "");
+  const callee = remoteCallee(value);
+  return COUNTS.has(callee ? `${callee.module}.${callee.fun}` : (localCallee(value) ?? ""));
 }
 
 /** The guards of the clauses (`def`, `fn`, `case`…) and the conditions of the `if`s that enclose a node. */
