@@ -76,7 +76,7 @@ defmodule MyApp.Url do
 end`,
       },
       {
-        note: "Compile time: module attributes, the module body, generated definitions.",
+        note: "Compile time: module attributes, the module body, generated definitions, private helpers only macros call.",
         code: `
 defmodule MyApp.Fields do
   @fields Enum.map(~w(name email), &String.to_atom/1)
@@ -86,6 +86,9 @@ defmodule MyApp.Fields do
   end
 
   defmacro field(name), do: quote(do: unquote(String.to_atom(name)))
+
+  defmacro resources(path), do: build_helpers(path)
+  defp build_helpers(path), do: Module.concat([__MODULE__, Macro.camelize(path), "Helpers"])
 end`,
       },
       {

@@ -1,5 +1,5 @@
-import { callArguments, definitionBody, enclosingModule, isDefinition, isRunTimeCode, localCallee, remoteCallee } from "../src/engine/elixir.js";
-import { isWithin, reachableDefinitions, usesBehaviour } from "../src/engine/otp.js";
+import { callArguments, definitionBody, enclosingModule, reachableDefinitions, isDefinition, isRunTimeCode, localCallee, remoteCallee } from "../src/engine/elixir.js";
+import { isWithin, usesBehaviour } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 

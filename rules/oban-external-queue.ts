@@ -1,5 +1,5 @@
-import { definitionBody, enclosingModule, remoteCallee } from "../src/engine/elixir.js";
-import { isWithin, reachableDefinitions, usesBehaviour } from "../src/engine/otp.js";
+import { definitionBody, enclosingModule, reachableDefinitions, remoteCallee } from "../src/engine/elixir.js";
+import { isWithin, usesBehaviour } from "../src/engine/otp.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
 /** Calls that take messages off an external broker (publishing to one is fine). */

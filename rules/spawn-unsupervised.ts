@@ -38,7 +38,7 @@ For work that must not be lost when the node stops, use a persistent job queue (
   (#any-of? @fun "spawn" "spawn_link" "start")) @report
 `,
   refine({ report, module, fun }) {
-    if (!report || !isRunTimeCode(report)) return null;
+    if (!report || !isRunTimeCode(report) || isStartResult(report)) return null;
     const name = fun?.text ?? "";
     switch (module?.text) {
       case "Task":
@@ -63,11 +63,12 @@ defmodule MyApp.Mailer do
 end`,
       },
       {
-        note: "A module's own function named spawn, and tests.",
+        note: "A start function a supervisor calls, a module's own function named spawn, and tests.",
         code: `
 defmodule MyApp.Game do
   def spawn(monster, room), do: %{room | monsters: [monster | room.monsters]}
   def add(room), do: spawn(:orc, room)
+  def start_link(fun), do: {:ok, spawn_link(__MODULE__, :loop, [fun])}
 end`,
       },
       {
@@ -101,6 +102,12 @@ end`,
     ],
   },
 });
+
+/** `{:ok, spawn_link(…)}`: a start function, whose caller — a supervisor — supervises the process (Task.Supervised does this). */
+function isStartResult(call: SyntaxNode): boolean {
+  const tuple = call.parent;
+  return tuple?.type === "tuple" && tuple.namedChildren[0]?.text === ":ok" && tuple.namedChildren[1]?.id === call.id;
+}
 
 /** The module defines a function of that name, so the call is not Kernel's. */
 function definesLocally(call: SyntaxNode, name: string): boolean {

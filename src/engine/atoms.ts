@@ -47,10 +47,7 @@ const TO_ATOM: ReadonlyArray<[module: string, fun: string]> = [
  * `:"#{name}_supervisor"` — where the variables are not named like data (ids, keys, input).
  */
 export function atomMaker(node: SyntaxNode): string | null {
-  if (node.type === "quoted_atom") {
-    const parts = node.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren);
-    return parts.every((part) => isBounded(part, node) || isModuleNameVariable(part)) ? null : "an interpolated atom `:\"…#{}…\"`";
-  }
+  if (node.type === "quoted_atom") return isDerivedName(node, node) ? null : "an interpolated atom `:\"…#{}…\"`";
   const callee = remoteCallee(node);
   if (!callee) return null;
   if (isFunctionCapture(node)) return isAtomMaker(callee) ? `\`&${callee.module}.${callee.fun}\`` : null;
@@ -59,8 +56,15 @@ export function atomMaker(node: SyntaxNode): string | null {
     const parts = args.length === 1 && args[0]?.type === "list" ? args[0].namedChildren : args;
     return parts.length > 0 && !parts.every((part) => isBounded(part, node) || isModuleNameVariable(part)) ? "`Module.concat` with run-time parts" : null;
   }
-  if (!isAtomMaker(callee) || args.length === 0 || isBounded(args[0]!, node)) return null;
+  const input = args[0];
+  if (!isAtomMaker(callee) || !input || isBounded(input, node) || (input.type === "string" && isDerivedName(input, node))) return null;
   return `\`${callee.module}.${callee.fun}\``;
+}
+
+/** `"#{name}_supervisor"`: every interpolated part bounded, or a variable named like a name, not like data. */
+function isDerivedName(interpolated: SyntaxNode, site: SyntaxNode): boolean {
+  const parts = interpolated.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren);
+  return parts.every((part) => isBounded(part, site) || isModuleNameVariable(part));
 }
 
 /** Variables that, by Elixir convention, hold data rather than a module: ids, keys, names of users. */

@@ -149,7 +149,8 @@ export function moduleDefinitions(module: SyntaxNode): SyntaxNode[] {
 
 /**
  * True when the node runs at run time, inside a function body: not in a module body or attribute,
- * not in a macro, guard or `quote`, not inside `unquote` (generated definitions).
+ * not in a macro, guard or `quote`, not inside `unquote` (generated definitions), not in a private
+ * helper that only macros call.
  */
 export function isRunTimeCode(node: SyntaxNode): boolean {
   for (let n = node.parent; n; n = n.parent) {
@@ -157,10 +158,53 @@ export function isRunTimeCode(node: SyntaxNode): boolean {
     const name = localCallee(n);
     if (name === null) continue;
     if (COMPILE_TIME_CALLS.has(name) || COMPILE_TIME_DEFINITIONS.has(name)) return false;
-    if (FUNCTION_DEFINITIONS.has(name)) return isInsideBody(node, n);
+    if (FUNCTION_DEFINITIONS.has(name)) {
+      const module = enclosingModule(n);
+      return isInsideBody(node, n) && !(module && isCompileTimeHelper(n, module));
+    }
     if (name === "defmodule") return false;
   }
   return false;
+}
+
+/**
+ * A `defp` that only macros reach — directly or through other private helpers — runs when the
+ * macro expands, at compile time (Phoenix's and Ecto's macro helpers are written this way).
+ */
+function isCompileTimeHelper(def: SyntaxNode, module: SyntaxNode): boolean {
+  if (localCallee(def) !== "defp") return false;
+  const definitions = moduleDefinitions(module);
+  const namesOf = (kinds: ReadonlySet<string>) => definitions.filter((d) => kinds.has(localCallee(d) ?? "")).flatMap((d) => definitionName(d) ?? []);
+  const name = definitionName(def);
+  const fromMacros = reachableDefinitions(module, namesOf(COMPILE_TIME_DEFINITIONS));
+  if (!fromMacros.some((d) => d.id === def.id)) return false;
+  return !reachableDefinitions(module, namesOf(new Set(["def"]))).some((d) => definitionName(d) === name);
+}
+
+/**
+ * The definitions named `entries` and every function of the same module they call, directly or
+ * through other local functions: the code that runs when an entry point runs.
+ */
+export function reachableDefinitions(module: SyntaxNode, entries: readonly string[]): SyntaxNode[] {
+  const byName = new Map<string, SyntaxNode[]>();
+  for (const def of moduleDefinitions(module)) {
+    const name = definitionName(def);
+    if (name) byName.set(name, [...(byName.get(name) ?? []), def]);
+  }
+  const reached = new Set<string>();
+  const pending = entries.filter((name) => byName.has(name));
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (reached.has(name)) continue;
+    reached.add(name);
+    for (const def of byName.get(name)!) {
+      for (const call of definitionBody(def)?.descendantsOfType("call") ?? []) {
+        const callee = localCallee(call);
+        if (callee && byName.has(callee) && !reached.has(callee)) pending.push(callee);
+      }
+    }
+  }
+  return [...reached].flatMap((name) => byName.get(name)!);
 }
 
 function isInsideBody(node: SyntaxNode, def: SyntaxNode): boolean {
