@@ -58,7 +58,7 @@ defmodule MyApp.Params do
 end`,
       },
       {
-        note: "Input that a guard allow-lists first is bounded (Ecto's URL parsing does this).",
+        note: "Input that a guard allow-lists first is bounded (Ecto's URL parsing does this), and so is configuration read from the environment (Livebook does this).",
         code: `
 defmodule MyApp.Url do
   @integer_params ~w(port pool_size timeout)
@@ -71,6 +71,12 @@ defmodule MyApp.Url do
   end
 
   def sort(dir) when dir in ["asc", "desc"], do: String.to_atom(dir)
+
+  def log_metadata!(env) do
+    if metadata = System.get_env(env) do
+      for item <- String.split(metadata, ","), key = String.trim(item), do: String.to_atom(key)
+    end
+  end
   def step(multi, index), do: Ecto.Multi.run(multi, :"email_#{index}", &insert/2) |> then(fn m -> {m, :"log_#{length(m.operations)}"} end)
   def level(name), do: if(name in @levels, do: String.to_atom(name), else: :info)
 end`,

@@ -78,10 +78,31 @@ function isModuleNameVariable(node: SyntaxNode): boolean {
   return node.type === "identifier" && !DATA_VARIABLE.test(node.text);
 }
 
-/** A value fixed in the code, a count, or a variable that an enclosing guard bounds. */
+/** A value fixed in the code, a count, configuration, or a variable that an enclosing guard bounds. */
 function isBounded(value: SyntaxNode, site: SyntaxNode): boolean {
-  if (isStaticValue(value) || isCount(value)) return true;
-  return value.type === "identifier" && guardsAround(site).some((guard) => boundsVariable(guard, value.text));
+  if (isStaticValue(value) || isCount(value) || ENVIRONMENT.test(value.text)) return true;
+  if (value.type !== "identifier") return false;
+  return guardsAround(site).some((guard) => boundsVariable(guard, value.text)) || derivesFromEnvironment(value.text, site, 3);
+}
+
+/** Configuration, fixed for the life of the node: as many atoms as settings, not as requests. */
+const ENVIRONMENT = /\b(System\.(get_env|fetch_env!?)|Application\.(get_env|fetch_env!?|get_all_env))\b/;
+
+/**
+ * True when `name` is bound, in the function around `site`, from configuration — directly or
+ * through up to `depth` other variables (`if node = System.get_env("NODE")`, `for key <- split(env)`).
+ */
+function derivesFromEnvironment(name: string, site: SyntaxNode, depth: number): boolean {
+  const def = enclosingDefinition(site);
+  const body = def ? definitionBody(def) : undefined;
+  if (!body || depth === 0) return false;
+  const bindings = body.descendantsOfType("binary_operator").filter((op) => (operatorOf(op) === "=" || operatorOf(op) === "<-") && op.childForFieldName("left")?.text === name);
+  return bindings.some((binding) => {
+    const source = binding.childForFieldName("right");
+    if (!source) return false;
+    if (ENVIRONMENT.test(source.text)) return true;
+    return source.descendantsOfType("identifier").some((id) => id.text !== name && derivesFromEnvironment(id.text, site, depth - 1));
+  });
 }
 
 /** `length(list)`, `Integer.to_string(partition)`, `index + 1`: a number, not input. */
