@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { rules } from "../../rules/index.js";
 import { renderRuleDoc, withRulesTable } from "../../src/docs/render-rule.js";
 import { SEVERITIES } from "../../src/model.js";
+import { compileQuery } from "../../src/engine/parser.js";
 import { packageRoot } from "../../src/package-root.js";
 
 const root = packageRoot();
@@ -23,6 +24,18 @@ describe("the rule catalogue", () => {
     for (const text of [rule.meta.summary, rule.meta.guideSection, rule.meta.principle, rule.meta.message, rule.meta.explanation]) expect(text.trim()).not.toBe("");
     expect(rule.examples.valid.length).toBeGreaterThan(0);
     expect(rule.examples.invalid.length).toBeGreaterThan(0);
+  });
+
+  it.each(rules.map((r) => [r.meta.id, r] as const))("%s has a query that compiles on its own and captures @report", (_, rule) => {
+    expect(() => compileQuery(rule.query)).not.toThrow();
+    expect(rule.query).toContain("@report");
+  });
+
+  it.each(rules.filter((r) => r.options).map((r) => [r.meta.id, r] as const))("%s exercises every option in a valid and an invalid example", (_, rule) => {
+    for (const option of Object.keys(rule.options!)) {
+      expect(rule.examples.valid.some((e) => e.options && option in e.options), `valid example setting ${option}`).toBe(true);
+      expect(rule.examples.invalid.some((e) => e.options && option in e.options), `invalid example setting ${option}`).toBe(true);
+    }
   });
 
   it.each(rules.map((r) => [r.meta.id, r] as const))("%s has an up-to-date documentation page (npm run docs)", (id, rule) => {
