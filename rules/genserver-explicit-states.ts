@@ -1,4 +1,5 @@
 import { definitionName, definitionParameters, enclosingModule, keywordKey, moduleDefinitions } from "../src/engine/elixir.js";
+import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
@@ -35,11 +36,7 @@ def connecting({:call, _from}, :send, _data), do: {:keep_state_and_data, :postpo
 One or two values of a flag are not a state machine and are not flagged.`,
     appliesTo: PRODUCTION_ONLY,
   },
-  query: `
-(call target: (identifier) @use (arguments . (alias) @behaviour)
-  (#eq? @use "use")
-  (#eq? @behaviour "GenServer")) @report
-`,
+  query: USE_GENSERVER_QUERY,
   refine({ report }) {
     const module = report ? enclosingModule(report) : null;
     if (!module) return null;

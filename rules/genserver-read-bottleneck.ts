@@ -8,6 +8,7 @@ import {
   moduleDefinitions,
   operatorOf,
 } from "../src/engine/elixir.js";
+import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
@@ -54,11 +55,7 @@ For data that almost never changes, \`:persistent_term\` is faster still. Per-en
 (named with via tuples, addressed by pid) and calls that change state are not flagged.`,
     appliesTo: PRODUCTION_ONLY,
   },
-  query: `
-(call target: (identifier) @use (arguments . (alias) @behaviour)
-  (#eq? @use "use")
-  (#eq? @behaviour "GenServer")) @report
-`,
+  query: USE_GENSERVER_QUERY,
   refine({ report }) {
     const module = report ? enclosingModule(report) : null;
     if (!module || !isSingleton(module)) return null;

@@ -10,6 +10,7 @@ import {
   moduleDefinitions,
   remoteCallee,
 } from "../src/engine/elixir.js";
+import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
@@ -73,11 +74,7 @@ or socket. If you need serialised access to an outside resource on purpose, say 
 and suppress the finding.`,
     appliesTo: PRODUCTION_ONLY,
   },
-  query: `
-(call target: (identifier) @use (arguments . (alias) @behaviour)
-  (#eq? @use "use")
-  (#eq? @behaviour "GenServer")) @report
-`,
+  query: USE_GENSERVER_QUERY,
   refine({ report }) {
     const module = report ? enclosingModule(report) : null;
     if (!module) return null;
