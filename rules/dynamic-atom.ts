@@ -58,7 +58,7 @@ defmodule MyApp.Params do
 end`,
       },
       {
-        note: "Input that a guard allow-lists first is bounded (Ecto's URL parsing does this), and so is configuration read from the environment (Livebook does this).",
+        note: "Bounded input: what a guard allow-lists first (Ecto's URL parsing does this), configuration read from the environment, and node names and cookies, which Erlang distribution takes only as atoms (Livebook does both).",
         code: `
 defmodule MyApp.Url do
   @integer_params ~w(port pool_size timeout)
@@ -71,6 +71,14 @@ defmodule MyApp.Url do
   end
 
   def sort(dir) when dir in ["asc", "desc"], do: String.to_atom(dir)
+
+  def connect(config) do
+    [name, secret] = String.split(config, ":")
+    node = String.to_atom(name)
+    cookie = String.to_atom(secret)
+    Node.set_cookie(node, cookie)
+    Node.connect(node)
+  end
 
   def log_metadata!(env) do
     if metadata = System.get_env(env) do

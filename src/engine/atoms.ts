@@ -2,6 +2,7 @@ import {
   callArguments,
   definitionBody,
   definitionGuard,
+  definitionName,
   effectiveArguments,
   enclosingDefinition,
   identifierUses,
@@ -47,6 +48,7 @@ const TO_ATOM: ReadonlyArray<[module: string, fun: string]> = [
  * `:"#{name}_supervisor"` — where the variables are not named like data (ids, keys, input).
  */
 export function atomMaker(node: SyntaxNode): string | null {
+  if (isDistributionName(node)) return null;
   if (node.type === "quoted_atom") return isDerivedName(node, node) ? null : "an interpolated atom `:\"…#{}…\"`";
   const callee = remoteCallee(node);
   if (!callee) return null;
@@ -59,6 +61,21 @@ export function atomMaker(node: SyntaxNode): string | null {
   const input = args[0];
   if (!isAtomMaker(callee) || !input || isBounded(input, node) || (input.type === "string" && isDerivedName(input, node))) return null;
   return `\`${callee.module}.${callee.fun}\``;
+}
+
+/** Node names and cookies: Erlang distribution takes only atoms, one per cluster member. */
+const DISTRIBUTION = /(^|_)(node|nodes|cookie|node_name)$/;
+
+/**
+ * The atom names a node or a cookie (`node = String.to_atom(name)`, `def child_node_name`): the
+ * distribution API requires atoms, and a cluster has few members (Livebook does this).
+ */
+function isDistributionName(maker: SyntaxNode): boolean {
+  const variable = boundVariable(outermostPipe(maker));
+  const input = effectiveArguments(maker)[0];
+  const def = enclosingDefinition(maker);
+  const fun = def ? definitionName(def) : null;
+  return [variable, input?.type === "identifier" ? input.text : undefined, fun?.replace(/[!?]$/, "")].some((name) => name !== undefined && name !== null && DISTRIBUTION.test(name));
 }
 
 /** `"#{name}_supervisor"`: every interpolated part bounded, or a variable named like a name, not like data. */
