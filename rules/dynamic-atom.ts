@@ -80,6 +80,9 @@ defmodule MyApp.Url do
     Node.connect(node)
   end
 
+  def to_atom(string), do: :erlang.binary_to_atom(string, :utf8)
+  def partition_name(registry, partition), do: Module.concat(registry, "Partition" <> Integer.to_string(partition))
+
   def log_metadata!(env) do
     if metadata = System.get_env(env) do
       for item <- String.split(metadata, ","), key = String.trim(item), do: String.to_atom(key)

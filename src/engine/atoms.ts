@@ -3,6 +3,7 @@ import {
   definitionBody,
   definitionGuard,
   definitionName,
+  definitionParameters,
   effectiveArguments,
   enclosingDefinition,
   identifierUses,
@@ -48,7 +49,7 @@ const TO_ATOM: ReadonlyArray<[module: string, fun: string]> = [
  * `:"#{name}_supervisor"` — where the variables are not named like data (ids, keys, input).
  */
 export function atomMaker(node: SyntaxNode): string | null {
-  if (isDistributionName(node)) return null;
+  if (isDistributionName(node) || isPublicConversion(node)) return null;
   if (node.type === "quoted_atom") return isDerivedName(node, node) ? null : "an interpolated atom `:\"…#{}…\"`";
   const callee = remoteCallee(node);
   if (!callee) return null;
@@ -61,6 +62,18 @@ export function atomMaker(node: SyntaxNode): string | null {
   const input = args[0];
   if (!isAtomMaker(callee) || !input || isBounded(input, node) || (input.type === "string" && isDerivedName(input, node))) return null;
   return `\`${callee.module}.${callee.fun}\``;
+}
+
+/**
+ * `def to_atom(string), do: :erlang.binary_to_atom(string, :utf8)`: a public conversion function
+ * hands its parameter on; where the input comes from is its callers' business (Elixir's own
+ * `String.to_atom/1` is written this way).
+ */
+function isPublicConversion(maker: SyntaxNode): boolean {
+  const def = enclosingDefinition(maker);
+  const input = effectiveArguments(maker)[0];
+  if (!def || localCallee(def) !== "def" || !/atom/.test(definitionName(def) ?? "") || input?.type !== "identifier") return false;
+  return definitionParameters(def).some((param) => param.text === input.text);
 }
 
 /** Node names and cookies: Erlang distribution takes only atoms, one per cluster member. */
@@ -98,6 +111,9 @@ function isModuleNameVariable(node: SyntaxNode): boolean {
 /** A value fixed in the code, a count, configuration, or a variable that an enclosing guard bounds. */
 function isBounded(value: SyntaxNode, site: SyntaxNode): boolean {
   if (isStaticValue(value) || isCount(value) || ENVIRONMENT.test(value.text)) return true;
+  if (value.type === "binary_operator" && operatorOf(value) === "<>") {
+    return [value.childForFieldName("left"), value.childForFieldName("right")].every((part) => part !== null && isBounded(part, site));
+  }
   if (value.type !== "identifier") return false;
   return guardsAround(site).some((guard) => boundsVariable(guard, value.text)) || derivesFromEnvironment(value.text, site, 3);
 }
