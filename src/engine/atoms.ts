@@ -49,7 +49,12 @@ const TO_ATOM: ReadonlyArray<[module: string, fun: string]> = [
  * `:"#{name}_supervisor"` — where the variables are not named like data (ids, keys, input).
  */
 export function atomMaker(node: SyntaxNode): string | null {
-  if (isDistributionName(node) || isPublicConversion(node)) return null;
+  const maker = unboundedMaker(node);
+  // The contextual exceptions walk the enclosing function: only for what is otherwise dynamic.
+  return maker !== null && !isDistributionName(node) && !isPublicConversion(node) ? maker : null;
+}
+
+function unboundedMaker(node: SyntaxNode): string | null {
   if (node.type === "quoted_atom") return isDerivedName(node, node) ? null : "an interpolated atom `:\"…#{}…\"`";
   const callee = remoteCallee(node);
   if (!callee) return null;
