@@ -92,8 +92,9 @@ function isDistributionName(maker: SyntaxNode): boolean {
   const variable = boundVariable(outermostPipe(maker));
   const input = effectiveArguments(maker)[0];
   const def = enclosingDefinition(maker);
-  const fun = def ? definitionName(def) : null;
-  return [variable, input?.type === "identifier" ? input.text : undefined, fun?.replace(/[!?]$/, "")].some((name) => name !== undefined && name !== null && DISTRIBUTION.test(name));
+  const fun = (def ? definitionName(def) : null)?.replace(/[!?]$/, "");
+  const names = [variable, input?.type === "identifier" ? input.text : undefined, fun];
+  return names.some((name) => name !== undefined && DISTRIBUTION.test(name));
 }
 
 /** `"#{name}_supervisor"`: every interpolated part bounded, or a variable named like a name, not like data. */
