@@ -30,6 +30,7 @@ export function reviewWorker(app: Probot, rules: readonly Rule[]): ReviewWorker 
           conclusion: summary.conclusion,
           durationMs: Math.round(performance.now() - started),
           ...(summary.error ? { error: summary.error } : {}),
+          ...(summary.supersededBy ? { supersededBy: summary.supersededBy } : {}),
         },
         "review completed",
       );

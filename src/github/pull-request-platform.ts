@@ -64,6 +64,11 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       return comments.map((c) => c.body);
     },
 
+    async currentHeadSha(): Promise<string> {
+      const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: pr.pullNumber });
+      return data.head.sha;
+    },
+
     async createReview(review: ReviewDraft): Promise<void> {
       await octokit.rest.pulls.createReview({
         ...repo,

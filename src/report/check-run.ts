@@ -59,6 +59,12 @@ export function failedCheckRunOutput(sha: string, reason: string): CheckRunOutpu
   return { conclusion: "neutral", title: "Review could not finish", summary: truncateBytes(summary, MAX_OUTPUT_BYTES, () => "…"), annotations: [] };
 }
 
+/** The check run for a commit that is no longer the head: the newer commit gets its own review. */
+export function supersededCheckRunOutput(sha: string, head: string): CheckRunOutput {
+  const summary = `The pull request moved to ${head} while ${sha.slice(0, 7)} was being reviewed: nothing was posted for the older commit. The review of ${head.slice(0, 7)} runs on its own.`;
+  return { conclusion: "neutral", title: `Superseded by ${head.slice(0, 7)}`, summary, annotations: [] };
+}
+
 function countBySeverity(findings: readonly PlacedFinding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const finding of findings) counts[finding.severity]++;

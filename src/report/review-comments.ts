@@ -1,4 +1,4 @@
-import type { PlacedFinding, RuleInfo } from "../model.js";
+import { SEVERITIES, type PlacedFinding, type RuleInfo } from "../model.js";
 import { IRON_LAW, SEVERITY_ICON } from "./iron-law.js";
 import { fingerprintMarker } from "./marker.js";
 
@@ -10,11 +10,23 @@ export interface ReviewComment {
   body: string;
 }
 
-/** The comments for findings that may take one, in source order. */
-export function reviewComments(findings: readonly PlacedFinding[], rules: ReadonlyMap<string, RuleInfo>): ReviewComment[] {
-  return findings
-    .filter((finding) => finding.placement === "comment")
-    .map((finding) => ({ path: finding.path, line: finding.line, side: "RIGHT", body: commentBody(finding, rules.get(finding.ruleId)) }));
+/**
+ * Inline comments per review. Hundreds of comments make a pull request page time out and teach
+ * people to ignore the bot; the rest of the findings live in the check run.
+ */
+export const MAX_INLINE_COMMENTS = 25;
+
+/**
+ * The comments for findings that may take one: the most severe first when there are more than
+ * `max`, posted in source order. `omitted` counts the commentable findings left to the check run.
+ */
+export function reviewComments(findings: readonly PlacedFinding[], rules: ReadonlyMap<string, RuleInfo>, max = MAX_INLINE_COMMENTS): { comments: ReviewComment[]; omitted: number } {
+  const commentable = findings.filter((finding) => finding.placement === "comment");
+  const chosen = new Set([...commentable].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)).slice(0, max));
+  const comments = commentable
+    .filter((finding) => chosen.has(finding))
+    .map((finding): ReviewComment => ({ path: finding.path, line: finding.line, side: "RIGHT", body: commentBody(finding, rules.get(finding.ruleId)) }));
+  return { comments, omitted: commentable.length - comments.length };
 }
 
 /** What a reader sees: the rule and severity, what to do, the principle, the Iron Law, the docs. */
@@ -27,7 +39,8 @@ export function commentBody(finding: PlacedFinding, rule: RuleInfo | undefined):
 }
 
 /** The review's own body: one line; the details live in the line comments and the check run. */
-export function reviewBody(newComments: number): string {
+export function reviewBody(newComments: number, omitted = 0): string {
   const things = newComments === 1 ? "1 new finding" : `${newComments} new findings`;
-  return `**OTP Review**: ${things} on the lines this pull request changed. The **OTP Review** check run lists every finding.`;
+  const rest = omitted > 0 ? ` ${omitted} more, less severe, are only in the check run, to keep this page readable.` : "";
+  return `**OTP Review**: ${things} on the lines this pull request changed.${rest} The **OTP Review** check run lists every finding.`;
 }

@@ -34,4 +34,6 @@ export interface ReviewPlatform extends PullRequestSource {
   /** The bodies of the review comments already on the pull request, ours and everyone's. */
   listCommentBodies(): Promise<string[]>;
   createReview(review: ReviewDraft): Promise<void>;
+  /** The pull request's head commit now: a review of an older one must not be posted. */
+  currentHeadSha(): Promise<string>;
 }

@@ -1,6 +1,6 @@
 import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
-import { checkRunOutput, failedCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
+import { checkRunOutput, failedCheckRunOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { fingerprintsIn } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
 import { analyseChanges } from "./analyse-changes.js";
@@ -15,6 +15,8 @@ export interface ReviewSummary {
   ruleFailures: ReviewNote[];
   /** Why the review could not finish, when it could not. */
   error?: string;
+  /** The newer head commit, when the reviewed one was superseded before anything was posted. */
+  supersededBy?: string;
 }
 
 /**
@@ -44,13 +46,18 @@ export async function reviewPullRequest(platform: ReviewPlatform, sha: string, r
 async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[]): Promise<{ output: CheckRunOutput; summary: ReviewSummary }> {
   const ruleInfo = new Map(rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
   const analysis = await analyseChanges(platform, rules, "added");
+  const head = await platform.currentHeadSha();
+  if (head !== sha) {
+    const output = supersededCheckRunOutput(sha, head);
+    return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted: 0, ruleFailures: analysis.notes.filter((n) => n.ruleId !== undefined), supersededBy: head } };
+  }
   const notes = [...analysis.notes];
   const posted = fingerprintsIn(await platform.listCommentBodies());
-  const comments = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo);
+  const { comments, omitted } = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo);
   let commentsPosted = 0;
   if (comments.length > 0) {
     try {
-      await platform.createReview({ commitId: sha, body: reviewBody(comments.length), comments });
+      await platform.createReview({ commitId: sha, body: reviewBody(comments.length, omitted), comments });
       commentsPosted = comments.length;
     } catch (error) {
       notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });

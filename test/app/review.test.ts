@@ -39,7 +39,7 @@ function ruleOf(body: string): string {
 
 /** Every request a first review of the example PR makes. */
 function firstReview(github: GitHubStandIn, existingComments: string[] = []): GitHubStandIn {
-  return github.installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments(existingComments).updateCheckRun();
+  return github.installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments(existingComments).headCommit().updateCheckRun();
 }
 
 describe("a pull request opened with Elixir changes", () => {
@@ -105,7 +105,7 @@ describe("no duplicates", () => {
     await app.drain();
     const posted = github.recorded.reviews[0].comments.map((c: any) => c.body);
 
-    github.createCheckRun().listFiles().contents(ELIXIR_FILES).comments(posted).updateCheckRun();
+    github.createCheckRun().listFiles().contents(ELIXIR_FILES).comments(posted).headCommit().updateCheckRun();
     await deliver(app.probot, "pull_request", delivery, "same-delivery");
     await app.drain();
 
@@ -125,7 +125,7 @@ describe("no duplicates", () => {
     const cluster = pushed.files.find((f) => f.filename === "lib/shop/cluster.ex")!;
     pushed.contents = { ...pr.contents, "lib/shop/cluster.ex": `# Cluster helpers.\n# Owned by the platform team.\n${pr.contents["lib/shop/cluster.ex"]}` };
     pushed.files = pushed.files.map((f) => (f === cluster ? { ...f, patch: "@@ -1,7 +1,13 @@\n+# Cluster helpers.\n+# Owned by the platform team.\n defmodule Shop.Cluster do\n   @moduledoc \"Cluster membership for cart processes.\"\n \n+  def join(group) do\n+    :pg2.join(group, self())\n+  end\n+\n   def members(group) do\n     :pg.get_members(group)\n   end" } : f));
-    const next = new GitHubStandIn(pushed).createCheckRun().listFiles().contents(ELIXIR_FILES).comments(posted).updateCheckRun();
+    const next = new GitHubStandIn(pushed).createCheckRun().listFiles().contents(ELIXIR_FILES).comments(posted).headCommit().updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
     await app.drain();
@@ -140,7 +140,7 @@ describe("no duplicates", () => {
 describe("the check run always completes", () => {
   it("succeeds with 'No Elixir files changed' when the PR touches no Elixir file", async () => {
     pr.files = pr.files.filter((f) => f.filename === "README.md");
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().comments([]).updateCheckRun();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().comments([]).headCommit().updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
@@ -177,7 +177,7 @@ describe("the check run always completes", () => {
   });
 
   it("completes the run with the reason when GitHub refuses the full report", async () => {
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).createReview();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview();
     github.refuseCheckRunUpdate(422, "Invalid annotation").updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
@@ -238,7 +238,7 @@ describe("large pull requests", () => {
     const patch = `@@ -0,0 +1,${source.split("\n").length - 1} @@\n${source.trimEnd().split("\n").map((l) => `+${l}`).join("\n")}`;
     pr.files = [{ filename: "lib/shop/many.ex", status: "added", patch }];
     pr.contents = { "lib/shop/many.ex": source };
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(["lib/shop/many.ex"]).comments([]).createReview().updateCheckRun(3);
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(["lib/shop/many.ex"]).comments([]).headCommit().createReview().updateCheckRun(3);
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
@@ -248,6 +248,41 @@ describe("large pull requests", () => {
     expect(updates.map((u) => u.output.annotations.length)).toEqual([50, 50, 20]);
     expect(updates.map((u) => u.status)).toEqual([undefined, undefined, "completed"]);
     expect(updates[2]).toMatchObject({ conclusion: "success" });
+    expect(github.recorded.reviews[0].comments).toHaveLength(25);
+    expect(github.recorded.reviews[0].body).toContain("95 more, less severe, are only in the check run");
+  });
+
+  it("keeps inline comments to 25, the most severe first, in source order", async () => {
+    const warnings = Array.from({ length: 30 }, (_, i) => `  def f${i}(x), do: Task.async(fn -> x end)`);
+    const source = `defmodule Shop.Many do\n${warnings.join("\n")}\n  def join(g), do: :pg2.join(g, self())\nend\n`;
+    const lines = source.trimEnd().split("\n");
+    pr.files = [{ filename: "lib/shop/many.ex", status: "added", patch: `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join("\n")}` }];
+    pr.contents = { "lib/shop/many.ex": source };
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(["lib/shop/many.ex"]).comments([]).headCommit().createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    const comments = github.recorded.reviews[0].comments as Array<{ line: number; body: string }>;
+    expect(comments).toHaveLength(25);
+    expect(comments.at(-1)).toMatchObject({ line: 32 });
+    expect(ruleOf(comments.at(-1)!.body)).toBe("pg2-removed");
+    expect(comments.map((c) => c.line)).toEqual([...comments.map((c) => c.line)].sort((a, b) => a - b));
+    expect(github.recorded.checkRunUpdates[0]!.body.output.annotations).toHaveLength(31);
+  });
+});
+
+describe("a head that moved", () => {
+  it("posts nothing for a commit that is no longer the head, and completes its run as superseded", async () => {
+    const newer = "c".repeat(40);
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).headCommit(newer).updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.reviews).toEqual([]);
+    expect(github.recorded.checkRunUpdates[0]!.body).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Superseded by ccccccc" } });
   });
 });
 

@@ -96,6 +96,12 @@ export class GitHubStandIn {
     return this;
   }
 
+  /** `pulls.get`: the pull request, whose head is `headSha` (the reviewed commit unless it moved). */
+  headCommit(headSha = this.pr.headSha): this {
+    this.scope.get(`${this.repoPath}/pulls/${this.pr.number}`).reply(200, { number: this.pr.number, state: "open", head: { sha: headSha } });
+    return this;
+  }
+
   comments(bodies: readonly string[]): this {
     this.scope
       .get(`${this.repoPath}/pulls/${this.pr.number}/comments`)
