@@ -1,7 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rightSideLines } from "../helpers/diff-lines.js";
-import { examplePullRequest, GitHubStandIn, type PullRequestData } from "../helpers/github-stand-in.js";
+import { examplePullRequest, GitHubStandIn, schemaViolations, type PullRequestData } from "../helpers/github-stand-in.js";
 import { checkRunRerequested, pullRequestEvent } from "../helpers/payloads.js";
 import { APP_ID, createTestApp, deliver, type TestApp } from "../helpers/probot.js";
 
@@ -31,6 +31,7 @@ beforeEach(async () => {
 afterEach(() => {
   nock.cleanAll();
   nock.enableNetConnect();
+  expect(schemaViolations.splice(0), "request bodies GitHub's REST description rejects").toEqual([]);
 });
 
 function ruleOf(body: string): string {

@@ -11,7 +11,7 @@ import { createApp } from "../../src/app/create-app.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { InProcessReviewQueue } from "../../src/queue/in-process-queue.js";
 import type { ReviewQueue } from "../../src/queue/review-queue.js";
-import { examplePullRequest, GitHubStandIn } from "../helpers/github-stand-in.js";
+import { examplePullRequest, GitHubStandIn, schemaViolations } from "../helpers/github-stand-in.js";
 import { pullRequestEvent } from "../helpers/payloads.js";
 import { APP_ID, createTestApp, deliver, PRIVATE_KEY, sign, TestOctokit, WEBHOOK_SECRET } from "../helpers/probot.js";
 
@@ -21,6 +21,7 @@ beforeEach(() => nock.disableNetConnect());
 afterEach(() => {
   nock.cleanAll();
   nock.enableNetConnect();
+  expect(schemaViolations.splice(0), "request bodies GitHub's REST description rejects").toEqual([]);
 });
 
 describe("the webhook endpoint", () => {

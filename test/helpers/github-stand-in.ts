@@ -3,6 +3,7 @@ import { join } from "node:path";
 import nock from "nock";
 import { packageRoot } from "../../src/package-root.js";
 import type { PullRequestRef } from "./payloads.js";
+import { schemaErrors, type Operation } from "./github-schemas.js";
 import { INSTALLATION_ID } from "./payloads.js";
 
 /** A file as `pulls.listFiles` returns it. */
@@ -111,9 +112,9 @@ export class GitHubStandIn {
   }
 
   createCheckRun(): this {
-    this.scope.post(`${this.repoPath}/check-runs`).reply(201, (_uri, body) => {
+    this.scope.post(`${this.repoPath}/check-runs`).reply((_uri, body) => {
       this.recorded.checkRunCreates.push(body);
-      return { id: this.nextCheckRunId++, status: "in_progress" };
+      return validated("checks/create", body) ?? [201, { id: this.nextCheckRunId++, status: "in_progress" }];
     });
     return this;
   }
@@ -122,9 +123,9 @@ export class GitHubStandIn {
     this.scope
       .patch((uri) => new RegExp(`${this.repoPath}/check-runs/\\d+$`).test(uri))
       .times(times)
-      .reply(200, (uri, body) => {
+      .reply((uri, body) => {
         this.recorded.checkRunUpdates.push({ id: Number(uri.split("/").pop()), body });
-        return { id: Number(uri.split("/").pop()) };
+        return validated("checks/update", body) ?? [200, { id: Number(uri.split("/").pop()) }];
       });
     return this;
   }
@@ -136,10 +137,21 @@ export class GitHubStandIn {
   }
 
   createReview(status = 200): this {
-    this.scope.post(`${this.repoPath}/pulls/${this.pr.number}/reviews`).reply(status, (_uri, body) => {
+    this.scope.post(`${this.repoPath}/pulls/${this.pr.number}/reviews`).reply((_uri, body) => {
       this.recorded.reviews.push(body);
-      return status === 200 ? { id: 77, state: "COMMENTED" } : { message: "Unprocessable Entity", errors: ["Line could not be resolved"] };
+      return validated("pulls/create-review", body) ?? (status === 200 ? [200, { id: 77, state: "COMMENTED" }] : [status, { message: "Unprocessable Entity", errors: ["Line could not be resolved"] }]);
     });
     return this;
   }
+}
+
+/** Bodies GitHub's REST description rejects, across every stand-in: a test's afterEach expects none. */
+export const schemaViolations: string[] = [];
+
+/** GitHub's answer (422) to a body its REST description rejects; undefined when the body is valid. */
+function validated(operation: Operation, body: unknown): [number, object] | undefined {
+  const errors = schemaErrors(operation, body);
+  if (errors === null) return undefined;
+  schemaViolations.push(`${operation}: ${errors}`);
+  return [422, { message: "Invalid request.", errors: [errors] }];
 }
