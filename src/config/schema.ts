@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/** A rule's setting: a severity, `off`, or an object with a severity and the rule's options. */
+const severityOrOff = z.enum(["error", "warning", "info", "off"]);
+const ruleSetting = z.union([severityOrOff, z.object({ severity: severityOrOff.optional() }).catchall(z.union([z.number(), z.string(), z.boolean()]))]);
+
+/**
+ * `.github/otp-review.yml`. Everything has a default: an empty file changes nothing. The JSON
+ * Schema editors validate against (`schema/otp-review.schema.json`) is generated from this.
+ */
+export const policySchema = z
+  .object({
+    rules: z.record(z.string(), ruleSetting).default({}).describe("per rule id: a severity, off, or { severity, …options }"),
+    paths: z
+      .object({
+        include: z.array(z.string()).default(["**"]).describe("globs of the files reviewed at all"),
+        exclude: z.array(z.string()).default([]).describe("globs of files never reviewed"),
+      })
+      .strict()
+      .default({ include: ["**"], exclude: [] }),
+    test_paths: z.array(z.string()).default(["test/**", "**/test/**", "**/*_test.exs"]).describe("globs of test code, held to the relaxed rules"),
+    fail_on: z.enum(["error", "warning", "info", "never"]).default("error").describe("the least severity that fails the check run"),
+    scope: z.enum(["added", "diff_context", "file"]).default("added").describe("which findings may be reported: on added lines, on any line of the diff, or anywhere in a changed file"),
+    comments: z
+      .object({
+        mode: z.enum(["review", "annotations", "off"]).default("review").describe("review: line comments and the check run; annotations: the check run only"),
+        max: z.number().int().min(0).max(100).default(25).describe("inline comments per run; the rest live in the check run"),
+        request_changes: z.boolean().default(false).describe("post REQUEST_CHANGES instead of COMMENT when the run fails"),
+      })
+      .strict()
+      .default({ mode: "review", max: 25, request_changes: false }),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof policySchema>;
+export type RuleSetting = z.infer<typeof ruleSetting>;
+
+export const DEFAULT_POLICY: Policy = policySchema.parse({});

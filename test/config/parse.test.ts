@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { rules } from "../../rules/index.js";
+import { parsePolicy } from "../../src/config/parse.js";
+import { DEFAULT_POLICY } from "../../src/config/schema.js";
+
+const FILE = ".github/otp-review.yml";
+
+describe("parsePolicy", () => {
+  it("changes nothing for an empty file", () => {
+    expect(parsePolicy("", FILE, rules)).toEqual({ ok: true, policy: DEFAULT_POLICY });
+  });
+
+  it("reads the issue's example policy", () => {
+    const text = [
+      "rules:",
+      "  genserver-read-bottleneck: error",
+      "  cast-without-backpressure: off",
+      "  restart-intensity: { severity: warning, max_restarts: 50 }",
+      "paths:",
+      '  include: ["lib/**", "apps/*/lib/**"]',
+      '  exclude: ["lib/legacy/**"]',
+      'test_paths: ["test/**", "**/*_test.exs"]',
+      "fail_on: error",
+      "scope: added",
+      "comments:",
+      "  mode: review",
+      "  max: 25",
+      "  request_changes: false",
+    ].join("\n");
+
+    const parsed = parsePolicy(text, FILE, rules);
+
+    expect(parsed).toMatchObject({ ok: true, policy: { rules: { "restart-intensity": { severity: "warning", max_restarts: 50 } }, paths: { exclude: ["lib/legacy/**"] } } });
+  });
+
+  it("quotes the line of invalid YAML", () => {
+    const parsed = parsePolicy("rules:\n  pg2-removed: error\n fail_on: [", FILE, rules);
+
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.errors[0]).toMatchObject({ file: FILE, line: 3, message: expect.stringMatching(/^invalid YAML/) });
+  });
+
+  it("names the key path, the line and what is allowed for a value the schema rejects", () => {
+    const parsed = parsePolicy("scope: added\nfail_on: sometimes\n", FILE, rules);
+
+    expect(!parsed.ok && parsed.errors).toEqual([{ file: FILE, keyPath: "fail_on", line: 2, message: expect.stringContaining('Allowed: "error", "warning", "info", "never".') }]);
+  });
+
+  it("suggests the key or rule id that was meant", () => {
+    const parsed = parsePolicy("comments:\n  requst_changes: true\nrules:\n  pg2-remove: error\n", FILE, rules);
+
+    expect(!parsed.ok && parsed.errors.map((e) => `${e.line} ${e.keyPath}: ${e.message}`)).toEqual([
+      "2 comments.requst_changes: unknown key `requst_changes`. Did you mean `request_changes`?",
+    ]);
+    const rulesOnly = parsePolicy("rules:\n  pg2-remove: error\n  restart-intensity: { max_restart: 5 }\n", FILE, rules);
+    expect(!rulesOnly.ok && rulesOnly.errors.map((e) => `${e.line} ${e.keyPath}: ${e.message}`)).toEqual([
+      "2 rules.pg2-remove: unknown rule `pg2-remove`. Did you mean `pg2-removed`?",
+      "3 rules.restart-intensity.max_restart: `restart-intensity` has no option `max_restart`. Did you mean `max_restarts`?",
+    ]);
+  });
+});
