@@ -2,7 +2,7 @@ import type { ReviewJob } from "../queue/review-queue.js";
 
 /** The parts of a webhook payload a review job is made from (GitHub's payloads carry far more). */
 interface RepositoryPayload {
-  repository: { name: string; owner: { login: string } };
+  repository: { name: string; owner: { login: string }; default_branch: string };
   installation?: { id: number };
 }
 
@@ -25,6 +25,7 @@ export function jobFromPullRequest(payload: PullRequestPayload, deliveryId: stri
     repo: payload.repository.name,
     pullNumber: payload.pull_request.number,
     headSha: payload.pull_request.head.sha,
+    defaultBranch: payload.repository.default_branch,
     trigger: `pull_request.${payload.action}`,
     deliveryId,
   };
@@ -40,6 +41,7 @@ export function jobFromCheck(event: string, payload: CheckPayload, deliveryId: s
     repo: payload.repository.name,
     ...(pullNumber === undefined ? {} : { pullNumber }),
     headSha: payload.check.head_sha,
+    defaultBranch: payload.repository.default_branch,
     trigger: `${event}.${payload.action}`,
     deliveryId,
   };

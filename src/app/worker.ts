@@ -12,7 +12,7 @@ export function reviewWorker(app: Probot, rules: readonly Rule[]): ReviewWorker 
     if (pullNumbers.length === 0) app.log.info({ repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId }, "no open pull request has this commit as its head; nothing to review");
     for (const pullNumber of pullNumbers) {
       const started = performance.now();
-      const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha });
+      const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha, defaultBranch: job.defaultBranch });
       const summary = await reviewPullRequest(platform, job.headSha, rules);
       for (const failure of summary.ruleFailures) {
         app.log.warn({ repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, ruleId: failure.ruleId, path: failure.path, reason: failure.message }, "rule failed on a file");

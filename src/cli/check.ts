@@ -4,21 +4,27 @@ import { rules } from "../../rules/index.js";
 import type { Finding, ReviewNote } from "../model.js";
 import { analyseChanges, analyseFiles } from "../review/analyse-changes.js";
 import type { PullRequestSource } from "../review/platform.js";
+import { reviewSettings, type FailOn } from "../config/settings.js";
 import { elixirFilesUnder } from "./files.js";
 import { patchesSince } from "./git.js";
+import { loadLocalPolicy } from "./policy.js";
 
 export interface CheckOptions {
   paths: readonly string[];
+  /** The policy file; `.github/otp-review.yml` from the working directory upwards otherwise. */
+  config?: string;
   /** Keep the findings on lines changed since this git revision, as the app keeps a PR's. */
   diff?: string;
   cwd: string;
 }
 
-/** The local review: the same engine and, with `diff`, the same scoping as the app. */
-export async function check(options: CheckOptions): Promise<{ findings: Finding[]; notes: ReviewNote[] }> {
-  const files = await elixirFilesUnder(options.paths, options.cwd);
+/** The local review: the same engine, policy and, with `diff`, the same scoping as the app. */
+export async function check(options: CheckOptions): Promise<{ findings: Finding[]; notes: ReviewNote[]; failOn: FailOn }> {
+  const { policy } = await loadLocalPolicy(options.cwd, options.config);
+  const settings = reviewSettings(rules, policy);
+  const files = (await elixirFilesUnder(options.paths, options.cwd)).filter((path) => settings.includes(path));
   const reader = { readFile: (path: string) => readFile(resolve(options.cwd, path), "utf8") };
-  if (options.diff === undefined) return analyseFiles(reader, files, rules);
+  if (options.diff === undefined) return { ...(await analyseFiles(reader, files, settings)), failOn: settings.failOn };
 
   const patches = await patchesSince(options.diff, options.cwd);
   const selected = new Set(files);
@@ -26,6 +32,6 @@ export async function check(options: CheckOptions): Promise<{ findings: Finding[
     ...reader,
     listChangedFiles: async () => [...patches].filter(([path]) => selected.has(path)).map(([path, patch]) => ({ path, status: "modified", patch })),
   };
-  const { findings, notes } = await analyseChanges(changes, rules, "added");
-  return { findings, notes };
+  const { findings, notes } = await analyseChanges(changes, settings);
+  return { findings, notes, failOn: settings.failOn };
 }

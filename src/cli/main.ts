@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import { formatJson, formatNotes, formatText } from "../report/terminal.js";
+import { stringify } from "yaml";
+import { fails } from "../config/settings.js";
 import { check } from "./check.js";
 import { UsageError } from "./files.js";
+import { loadLocalPolicy } from "./policy.js";
 
-/** Exit statuses: findings of severity error fail the run, like a compiler's errors. */
+/** Exit statuses: findings at the policy's `fail_on` (errors by default) fail the run, like a compiler's errors. */
 const EXIT_OK = 0;
 const EXIT_ERRORS_FOUND = 1;
 const EXIT_USAGE = 2;
@@ -19,12 +22,22 @@ program
   .description("analyse .ex/.exs files and folders (the current directory if none are given)")
   .argument("[paths...]", "files and folders to analyse")
   .option("--diff <git-ref>", "only report findings on lines changed since this git revision, as the app scopes a pull request")
+  .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-  .action(async (paths: string[], options: { diff?: string; format: "text" | "json" }) => {
-    const { findings, notes } = await check({ paths, cwd: process.cwd(), ...(options.diff === undefined ? {} : { diff: options.diff }) });
+  .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json" }) => {
+    const { findings, notes, failOn } = await check({ paths, cwd: process.cwd(), ...(options.diff === undefined ? {} : { diff: options.diff }), ...(options.config === undefined ? {} : { config: options.config }) });
     process.stdout.write(options.format === "json" ? formatJson(findings, notes) : formatText(findings));
     if (options.format === "text") process.stderr.write(formatNotes(notes));
-    process.exitCode = findings.some((f) => f.severity === "error") ? EXIT_ERRORS_FOUND : EXIT_OK;
+    process.exitCode = findings.some((f) => fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
+  });
+
+program
+  .command("config")
+  .description("print the effective policy and where it came from")
+  .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
+  .action(async (options: { config?: string }) => {
+    const { policy, source } = await loadLocalPolicy(process.cwd(), options.config);
+    process.stdout.write(`# effective policy, from ${source}\n${stringify(policy)}`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import type { Finding, ReviewNote } from "../model.js";
 import { codeKindAt } from "./elixir.js";
-import { fileKind } from "./file-kind.js";
+import { fileKind, type FileKind } from "./file-kind.js";
 import { fingerprint } from "./fingerprint.js";
 import { parseElixir, type SyntaxNode } from "./parser.js";
 import { matchesByRule } from "./rule-queries.js";
@@ -26,13 +26,13 @@ export type RuleOptions = ReadonlyMap<string, OptionValues>;
  * Parses one file once, runs every rule over its tree and drops what the file's
  * `# otp-review:disable…` comments suppress. Never throws for a rule's sake.
  */
-export function analyseSource(path: string, source: string, rules: readonly Rule[], options: RuleOptions = new Map()): Analysis {
+export function analyseSource(path: string, source: string, rules: readonly Rule[], options: RuleOptions = new Map(), kind: FileKind = fileKind(path)): Analysis {
   const skipped = reasonToSkip(source);
   if (skipped) return { findings: [], notes: [{ path, message: skipped }] };
 
   const tree = parseElixir(source);
   const knownRuleIds = new Set(rules.map((r) => r.meta.id));
-  const file: SourceFile = { path, source, kind: fileKind(path), root: tree.rootNode, knownRuleIds };
+  const file: SourceFile = { path, source, kind, root: tree.rootNode, knownRuleIds };
   const notes: ReviewNote[] = [];
   if (tree.rootNode.hasError) {
     notes.push({ path, message: `has syntax errors (line ${firstErrorLine(tree.rootNode)}); analysed the parts that parse` });

@@ -6,7 +6,8 @@ import type { Captures, Rule } from "./rule.js";
 const CAPTURE_OR_STRING = /"(?:[^"\\]|\\.)*"|@([A-Za-z_][\w.-]*)/g;
 const SEPARATOR = "__";
 
-const combined = new WeakMap<readonly Rule[], Parser.Query>();
+/** By the rules' query sources: a policy's rule list is new for each review, its queries are not. */
+const combined = new Map<string, Parser.Query>();
 
 /**
  * Every rule's captures for one tree, by rule index. All the rules' queries are compiled into
@@ -14,10 +15,11 @@ const combined = new WeakMap<readonly Rule[], Parser.Query>();
  * each rule's capture names are prefixed with its index to tell the matches apart.
  */
 export function matchesByRule(rules: readonly Rule[], root: SyntaxNode): Captures[][] {
-  let query = combined.get(rules);
+  const key = rules.map((rule) => rule.query).join("\0");
+  let query = combined.get(key);
   if (!query) {
     query = compileQuery(rules.map((rule, index) => prefixCaptures(rule.query, `r${index}${SEPARATOR}`)).join("\n"));
-    combined.set(rules, query);
+    combined.set(key, query);
   }
   const byRule: Captures[][] = rules.map(() => []);
   for (const match of query.matches(root)) {

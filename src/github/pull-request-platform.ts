@@ -1,5 +1,5 @@
 import { CHECK_RUN_NAME, type Annotation, type CheckRunOutput } from "../report/check-run.js";
-import type { ChangedFile, ReviewDraft, ReviewPlatform } from "../review/platform.js";
+import type { ChangedFile, PolicyFile, ReviewDraft, ReviewPlatform } from "../review/platform.js";
 import type { GitHub } from "./octokit.js";
 
 /** GitHub takes at most 50 annotations per check run request; more are sent in further updates. */
@@ -14,7 +14,13 @@ export interface PullRequestRef {
   pullNumber: number;
   /** The commit under review: files are read at it, the check run and review are pinned to it. */
   headSha: string;
+  /** Where the policy is read from: a pull request cannot change the rules that judge it. */
+  defaultBranch: string;
 }
+
+/** The policy file, in a repository or in the organisation's `.github` repository. */
+export const POLICY_PATH = ".github/otp-review.yml";
+const ORG_POLICY_REPO = ".github";
 
 /** The pull request on GitHub, over REST only: every required step works without GraphQL. */
 export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatform {
@@ -64,6 +70,13 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       return comments.map((c) => c.body);
     },
 
+    async readPolicy(): Promise<PolicyFile | null> {
+      const own = await readOptional(octokit, pr.owner, pr.repo, POLICY_PATH, pr.defaultBranch);
+      if (own !== null) return { text: own, source: `${pr.owner}/${pr.repo}:${POLICY_PATH}@${pr.defaultBranch}` };
+      const org = await readOptional(octokit, pr.owner, ORG_POLICY_REPO, POLICY_PATH);
+      return org === null ? null : { text: org, source: `${pr.owner}/${ORG_POLICY_REPO}:${POLICY_PATH}` };
+    },
+
     async currentHeadSha(): Promise<string> {
       const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: pr.pullNumber });
       return data.head.sha;
@@ -74,12 +87,23 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
         ...repo,
         pull_number: pr.pullNumber,
         commit_id: review.commitId,
-        event: "COMMENT",
+        event: review.event,
         body: review.body,
         comments: review.comments,
       });
     },
   };
+}
+
+/** A file's text, or null when GitHub answers 404 (no such file or repository). */
+async function readOptional(octokit: GitHub, owner: string, repo: string, path: string, ref?: string): Promise<string | null> {
+  try {
+    const response = await octokit.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}), mediaType: { format: "raw" } });
+    return rawText(response.data as unknown);
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return null;
+    throw error;
+  }
 }
 
 /** A rename without edits has no patch because nothing changed, not because the diff is too large. */

@@ -6,6 +6,8 @@ export interface ReviewJob {
   /** Unknown for check events on pull requests from forks: the worker looks it up. */
   pullNumber?: number;
   headSha: string;
+  /** The repository's default branch, where the policy is read. */
+  defaultBranch: string;
   /** What asked for the review: `pull_request.opened`, `check_run.rerequested`… */
   trigger: string;
   deliveryId: string;

@@ -36,14 +36,18 @@ export interface ReviewOutcome {
   elixirFiles: number;
   findings: readonly PlacedFinding[];
   notes: readonly ReviewNote[];
+  /** Whether a finding reaches the policy's `fail_on` severity. */
+  failing: boolean;
+  /** Where the policy came from, said in the summary. */
+  policySource: string;
 }
 
 const LEVEL: Record<Severity, Annotation["annotation_level"]> = { error: "failure", warning: "warning", info: "notice" };
 
-/** The check run for a finished review: fails when any finding is an error. */
+/** The check run for a finished review: fails when a finding reaches the policy's `fail_on`. */
 export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string, RuleInfo>): CheckRunOutput {
   const counts = countBySeverity(outcome.findings);
-  const conclusion: Conclusion = counts.error > 0 ? "failure" : "success";
+  const conclusion: Conclusion = outcome.failing ? "failure" : "success";
   const summary = [headline(outcome), findingsTable(outcome.findings, rules), notesSection(outcome.notes), footer(outcome)].filter(Boolean).join("\n\n");
   return {
     conclusion,
@@ -57,6 +61,13 @@ export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string
 export function failedCheckRunOutput(sha: string, reason: string): CheckRunOutput {
   const summary = `The review of ${sha.slice(0, 7)} could not finish: ${reason}\n\nNothing was judged, so this check neither passes nor fails the pull request. Re-run the check to try again.`;
   return { conclusion: "neutral", title: "Review could not finish", summary: truncateBytes(summary, MAX_OUTPUT_BYTES, () => "…"), annotations: [] };
+}
+
+/** The check run when the policy file is broken: it fails and quotes every error, located. */
+export function invalidPolicyOutput(errors: readonly { file: string; keyPath: string; line: number; message: string }[]): CheckRunOutput {
+  const lines = errors.map((e) => `- \`${e.file}\` line ${e.line}${e.keyPath ? `, \`${e.keyPath}\`` : ""}: ${e.message}`);
+  const summary = ["The policy file is invalid, so nothing was reviewed: a broken policy is not silently replaced by the defaults. Fix it on the default branch:", "", ...lines].join("\n");
+  return { conclusion: "failure", title: "Invalid .github/otp-review.yml", summary: truncateBytes(summary, MAX_OUTPUT_BYTES, (n) => `… ${n} bytes left out.`), annotations: [] };
 }
 
 /** The check run for a commit that is no longer the head: the newer commit gets its own review. */
@@ -108,7 +119,7 @@ function notesSection(notes: readonly ReviewNote[]): string {
 }
 
 function footer(outcome: ReviewOutcome): string {
-  return `Every rule rests on the Iron Law of [OTP thinking](https://github.com/otp-review/otp-review#the-rules): **${IRON_LAW}**. Reviewed commit ${outcome.sha}.`;
+  return `Policy: ${outcome.policySource}. Every rule rests on the Iron Law of [OTP thinking](https://github.com/otp-review/otp-review#the-rules): **${IRON_LAW}**. Reviewed commit ${outcome.sha}.`;
 }
 
 function annotation(finding: PlacedFinding): Annotation {

@@ -1,9 +1,9 @@
 import pLimit from "p-limit";
-import { placeFindings, type FileDiff, type Scope } from "../diff/scope.js";
+import type { ReviewSettings } from "../config/settings.js";
+import { placeFindings, type FileDiff } from "../diff/scope.js";
 import { changedLinesOfPatch } from "../diff/patch.js";
 import { analyseSource, type Analysis } from "../engine/analyse.js";
 import { isElixirPath } from "../engine/file-kind.js";
-import type { Rule } from "../engine/rule.js";
 import type { Finding, PlacedFinding, ReviewNote } from "../model.js";
 import type { PullRequestSource } from "./platform.js";
 
@@ -20,16 +20,16 @@ export interface ChangesAnalysis {
  * The pipeline every review runs, in the app, the CLI and the demo: the changed Elixir files,
  * each parsed once and judged by every rule, the findings kept to the change's scope.
  */
-export async function analyseChanges(pullRequest: PullRequestSource, rules: readonly Rule[], scope: Scope): Promise<ChangesAnalysis> {
-  const files = (await pullRequest.listChangedFiles()).filter((f) => f.status !== "removed" && isElixirPath(f.path));
+export async function analyseChanges(pullRequest: PullRequestSource, settings: ReviewSettings): Promise<ChangesAnalysis> {
+  const files = (await pullRequest.listChangedFiles()).filter((f) => f.status !== "removed" && isElixirPath(f.path) && settings.includes(f.path));
   const diffs = new Map<string, FileDiff>(files.map((f) => [f.path, f.patch === undefined ? null : changedLinesOfPatch(f.patch)]));
-  const { findings, notes } = await analyseFiles(pullRequest, files.map((f) => f.path), rules);
+  const { findings, notes } = await analyseFiles(pullRequest, files.map((f) => f.path), settings);
   const missingPatches = files.filter((f) => f.patch === undefined).map((f) => ({ path: f.path, message: "has a diff too large for GitHub to show: analysed whole, its findings are in this check run only" }));
-  return { elixirFiles: files.length, findings: placeFindings(findings, diffs, scope), notes: [...notes, ...missingPatches] };
+  return { elixirFiles: files.length, findings: placeFindings(findings, diffs, settings.scope), notes: [...notes, ...missingPatches] };
 }
 
 /** Reads a bounded number of files at a time, parses each once and runs every rule over it. */
-export async function analyseFiles(reader: Pick<PullRequestSource, "readFile">, paths: readonly string[], rules: readonly Rule[]): Promise<Analysis> {
+export async function analyseFiles(reader: Pick<PullRequestSource, "readFile">, paths: readonly string[], settings: ReviewSettings): Promise<Analysis> {
   const limit = pLimit(FILE_FETCH_CONCURRENCY);
   const findings: Finding[] = [];
   const notes: ReviewNote[] = [];
@@ -43,7 +43,7 @@ export async function analyseFiles(reader: Pick<PullRequestSource, "readFile">, 
           notes.push({ path, message: `could not be read: ${error instanceof Error ? error.message : String(error)}` });
           return;
         }
-        const analysis = analyseSource(path, text, rules);
+        const analysis = analyseSource(path, text, settings.rules, settings.options, settings.kindOf(path));
         findings.push(...analysis.findings);
         notes.push(...analysis.notes);
       }),

@@ -18,6 +18,8 @@ export interface PullRequestSource {
 
 export interface ReviewDraft {
   commitId: string;
+  /** `COMMENT`, or `REQUEST_CHANGES` when the policy asks for it and the run fails. */
+  event: "COMMENT" | "REQUEST_CHANGES";
   body: string;
   comments: ReviewComment[];
 }
@@ -36,4 +38,16 @@ export interface ReviewPlatform extends PullRequestSource {
   createReview(review: ReviewDraft): Promise<void>;
   /** The pull request's head commit now: a review of an older one must not be posted. */
   currentHeadSha(): Promise<string>;
+  /**
+   * The policy file, read from the repository's default branch (never the pull request's head, so a
+   * pull request cannot weaken the rules that judge it), or from the organisation's `.github`
+   * repository; null when neither has one.
+   */
+  readPolicy(): Promise<PolicyFile | null>;
+}
+
+export interface PolicyFile {
+  text: string;
+  /** Where it was read, for the check run: `acme/shop:.github/otp-review.yml@main`. */
+  source: string;
 }

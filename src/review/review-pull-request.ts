@@ -1,6 +1,8 @@
+import { parsePolicy, type ConfigError } from "../config/parse.js";
+import { fails, reviewSettings, type ReviewSettings } from "../config/settings.js";
 import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
-import { checkRunOutput, failedCheckRunOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
+import { checkRunOutput, failedCheckRunOutput, invalidPolicyOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { fingerprintsIn } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
 import { analyseChanges } from "./analyse-changes.js";
@@ -28,7 +30,8 @@ export async function reviewPullRequest(platform: ReviewPlatform, sha: string, r
   const checkRunId = await platform.startCheckRun();
   let result: { output: CheckRunOutput; summary: ReviewSummary };
   try {
-    result = await review(platform, sha, rules);
+    const policy = await loadPolicy(platform, rules);
+    result = policy.ok ? await review(platform, sha, policy.settings, policy.source) : invalidPolicy(policy.errors);
   } catch (error) {
     const output = failedCheckRunOutput(sha, messageOf(error));
     result = { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: messageOf(error) } };
@@ -43,27 +46,44 @@ export async function reviewPullRequest(platform: ReviewPlatform, sha: string, r
   return result.summary;
 }
 
-async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[]): Promise<{ output: CheckRunOutput; summary: ReviewSummary }> {
-  const ruleInfo = new Map(rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
-  const analysis = await analyseChanges(platform, rules, "added");
+type Result = { output: CheckRunOutput; summary: ReviewSummary };
+
+async function loadPolicy(platform: ReviewPlatform, rules: readonly Rule[]): Promise<{ ok: true; settings: ReviewSettings; source: string } | { ok: false; errors: ConfigError[] }> {
+  const file = await platform.readPolicy();
+  if (!file) return { ok: true, settings: reviewSettings(rules), source: "the defaults (no .github/otp-review.yml)" };
+  const parsed = parsePolicy(file.text, file.source, rules);
+  return parsed.ok ? { ok: true, settings: reviewSettings(rules, parsed.policy), source: file.source } : parsed;
+}
+
+/** A broken policy fails the run, loudly: falling back to defaults would quietly disable it. */
+function invalidPolicy(errors: readonly ConfigError[]): Result {
+  const output = invalidPolicyOutput(errors);
+  return { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: "invalid policy" } };
+}
+
+async function review(platform: ReviewPlatform, sha: string, settings: ReviewSettings, policySource: string): Promise<Result> {
+  const ruleInfo = new Map(settings.rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
+  const analysis = await analyseChanges(platform, settings);
   const head = await platform.currentHeadSha();
   if (head !== sha) {
     const output = supersededCheckRunOutput(sha, head);
     return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted: 0, ruleFailures: analysis.notes.filter((n) => n.ruleId !== undefined), supersededBy: head } };
   }
   const notes = [...analysis.notes];
-  const posted = fingerprintsIn(await platform.listCommentBodies());
-  const { comments, omitted } = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo);
+  const failing = analysis.findings.some((f) => fails(f.severity, settings.failOn));
   let commentsPosted = 0;
-  if (comments.length > 0) {
+  if (settings.comments.mode === "review") {
+    const posted = fingerprintsIn(await platform.listCommentBodies());
+    const { comments, omitted } = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo, settings.comments.max);
+    const event = settings.comments.requestChanges && failing ? "REQUEST_CHANGES" : "COMMENT";
     try {
-      await platform.createReview({ commitId: sha, body: reviewBody(comments.length, omitted), comments });
+      if (comments.length > 0) await platform.createReview({ commitId: sha, event, body: reviewBody(comments.length, omitted), comments });
       commentsPosted = comments.length;
     } catch (error) {
       notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });
     }
   }
-  const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes }, ruleInfo);
+  const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource }, ruleInfo);
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
   return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures } };
 }

@@ -40,7 +40,7 @@ function ruleOf(body: string): string {
 
 /** Every request a first review of the example PR makes. */
 function firstReview(github: GitHubStandIn, existingComments: string[] = []): GitHubStandIn {
-  return github.installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments(existingComments).headCommit().updateCheckRun();
+  return github.installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments(existingComments).headCommit().updateCheckRun();
 }
 
 describe("a pull request opened with Elixir changes", () => {
@@ -106,7 +106,7 @@ describe("no duplicates", () => {
     await app.drain();
     const posted = github.recorded.reviews[0].comments.map((c: any) => c.body);
 
-    github.createCheckRun().listFiles().contents(ELIXIR_FILES).comments(posted).headCommit().updateCheckRun();
+    github.createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments(posted).headCommit().updateCheckRun();
     await deliver(app.probot, "pull_request", delivery, "same-delivery");
     await app.drain();
 
@@ -126,7 +126,7 @@ describe("no duplicates", () => {
     const cluster = pushed.files.find((f) => f.filename === "lib/shop/cluster.ex")!;
     pushed.contents = { ...pr.contents, "lib/shop/cluster.ex": `# Cluster helpers.\n# Owned by the platform team.\n${pr.contents["lib/shop/cluster.ex"]}` };
     pushed.files = pushed.files.map((f) => (f === cluster ? { ...f, patch: "@@ -1,7 +1,13 @@\n+# Cluster helpers.\n+# Owned by the platform team.\n defmodule Shop.Cluster do\n   @moduledoc \"Cluster membership for cart processes.\"\n \n+  def join(group) do\n+    :pg2.join(group, self())\n+  end\n+\n   def members(group) do\n     :pg.get_members(group)\n   end" } : f));
-    const next = new GitHubStandIn(pushed).createCheckRun().listFiles().contents(ELIXIR_FILES).comments(posted).headCommit().updateCheckRun();
+    const next = new GitHubStandIn(pushed).createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments(posted).headCommit().updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
     await app.drain();
@@ -141,7 +141,7 @@ describe("no duplicates", () => {
 describe("the check run always completes", () => {
   it("succeeds with 'No Elixir files changed' when the PR touches no Elixir file", async () => {
     pr.files = pr.files.filter((f) => f.filename === "README.md");
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().comments([]).headCommit().updateCheckRun();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().comments([]).headCommit().updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
@@ -152,7 +152,7 @@ describe("the check run always completes", () => {
   });
 
   it("completes as neutral with the reason when GitHub answers 5xx", async () => {
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().updateCheckRun();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().updateCheckRun();
     github.scope.get(`${github.repoPath}/pulls/${pr.number}/files`).query(true).reply(502, { message: "Server Error" });
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
@@ -178,7 +178,7 @@ describe("the check run always completes", () => {
   });
 
   it("completes the run with the reason when GitHub refuses the full report", async () => {
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview();
     github.refuseCheckRunUpdate(422, "Invalid annotation").updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
@@ -239,7 +239,7 @@ describe("large pull requests", () => {
     const patch = `@@ -0,0 +1,${source.split("\n").length - 1} @@\n${source.trimEnd().split("\n").map((l) => `+${l}`).join("\n")}`;
     pr.files = [{ filename: "lib/shop/many.ex", status: "added", patch }];
     pr.contents = { "lib/shop/many.ex": source };
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(["lib/shop/many.ex"]).comments([]).headCommit().createReview().updateCheckRun(3);
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(["lib/shop/many.ex"]).comments([]).headCommit().createReview().updateCheckRun(3);
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
@@ -259,7 +259,7 @@ describe("large pull requests", () => {
     const lines = source.trimEnd().split("\n");
     pr.files = [{ filename: "lib/shop/many.ex", status: "added", patch: `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join("\n")}` }];
     pr.contents = { "lib/shop/many.ex": source };
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(["lib/shop/many.ex"]).comments([]).headCommit().createReview().updateCheckRun();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(["lib/shop/many.ex"]).comments([]).headCommit().createReview().updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
@@ -276,7 +276,7 @@ describe("large pull requests", () => {
 describe("a head that moved", () => {
   it("posts nothing for a commit that is no longer the head, and completes its run as superseded", async () => {
     const newer = "c".repeat(40);
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).headCommit(newer).updateCheckRun();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).headCommit(newer).updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pr));
     await app.drain();

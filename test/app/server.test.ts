@@ -53,7 +53,7 @@ describe("the webhook endpoint", () => {
     const github = new GitHubStandIn(pr);
     // The installation token arrives late: the delivery must be answered without waiting for it.
     github.scope.post(/\/app\/installations\/\d+\/access_tokens/).delay(300).reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" });
-    github.createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    github.createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
     const body = JSON.stringify(pullRequestEvent("opened", pr));
 
     const response = await post(body, sign(body));
@@ -83,7 +83,7 @@ describe("GitHub Enterprise Server", () => {
     });
     const app = await createTestApp(probot);
     const pr = examplePullRequest();
-    const github = new GitHubStandIn(pr, "https://github.acme.internal/api/v3").installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    const github = new GitHubStandIn(pr, "https://github.acme.internal/api/v3").installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
 
     await deliver(probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
@@ -105,7 +105,7 @@ describe("logging", () => {
     const probot = loggingProbot(lines);
     const app = await createTestApp(probot);
     const pr = examplePullRequest();
-    new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
 
     await deliver(probot, "pull_request", pullRequestEvent("opened", pr), "delivery-77");
     await app.drain();
@@ -134,7 +134,7 @@ describe("a rule that throws", () => {
     const probot = loggingProbot(lines);
     const app = await createTestApp(probot, [exploding, ...rules]);
     const pr = examplePullRequest();
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
 
     await deliver(probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();

@@ -94,6 +94,41 @@ describe("otp-review check", () => {
     expect(badRef.stderr).toMatch(/^otp-review: --diff no-such-ref: /);
   });
 
+  it("follows the nearest .github/otp-review.yml, or the file --config names", () => {
+    write("lib/shop/cluster.ex", CLUSTER);
+    write(".github/otp-review.yml", "rules:\n  pg2-removed: warning\n");
+    write("strict.yml", "fail_on: warning\n");
+
+    const nearest = check("lib");
+    const strict = runBuilt("cli/main.js", ["check", "--config", "strict.yml"], dir);
+
+    expect(nearest.status).toBe(0);
+    expect(nearest.stdout).toContain("lib/shop/cluster.ex:2:24: warning pg2-removed");
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toContain(": error pg2-removed");
+  });
+
+  it("refuses an invalid policy with the file, line, key and a suggestion, exit 2", () => {
+    write("lib/a.ex", CLUSTER);
+    write(".github/otp-review.yml", "rules:\n  pg2-remove: error\n");
+
+    const ran = check();
+
+    expect(ran.status).toBe(2);
+    expect(ran.stderr).toContain(".github/otp-review.yml:2: rules.pg2-remove: unknown rule `pg2-remove`. Did you mean `pg2-removed`?");
+  });
+
+  it("prints the effective policy and where it came from with `otp-review config`", () => {
+    write(".github/otp-review.yml", "fail_on: warning\n");
+
+    const ran = runBuilt("cli/main.js", ["config"], dir);
+
+    expect(ran.status).toBe(0);
+    expect(ran.stdout).toMatch(/^# effective policy, from \.github\/otp-review\.yml\n/);
+    expect(ran.stdout).toContain("fail_on: warning");
+    expect(ran.stdout).toContain("scope: added");
+  });
+
   it("reports a broken file on stderr and still analyses what parses", () => {
     write("lib/broken.ex", "defmodule B do\n  def f(x) do\n    case x do\n  end\n  def g(p), do: :pg2.join(p, self())\nend\n");
 

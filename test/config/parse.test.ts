@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { policyJsonSchema } from "../../src/config/json-schema.js";
+import { packageRoot } from "../../src/package-root.js";
 import { rules } from "../../rules/index.js";
 import { parsePolicy } from "../../src/config/parse.js";
 import { DEFAULT_POLICY } from "../../src/config/schema.js";
@@ -57,5 +61,15 @@ describe("parsePolicy", () => {
       "2 rules.pg2-remove: unknown rule `pg2-remove`. Did you mean `pg2-removed`?",
       "3 rules.restart-intensity.max_restart: `restart-intensity` has no option `max_restart`. Did you mean `max_restarts`?",
     ]);
+  });
+});
+
+describe("schema/otp-review.schema.json", () => {
+  it("is the JSON Schema of the policy the app validates with (npm run docs)", () => {
+    const committed = JSON.parse(readFileSync(join(packageRoot(), "schema", "otp-review.schema.json"), "utf8"));
+
+    expect(committed).toEqual(policyJsonSchema(rules));
+    expect(committed.properties.rules.propertyNames.enum).toContain("restart-intensity");
+    expect(Object.keys(committed.properties)).toEqual(["rules", "paths", "test_paths", "fail_on", "scope", "comments"]);
   });
 });

@@ -111,6 +111,18 @@ export class GitHubStandIn {
     return this;
   }
 
+  /**
+   * `.github/otp-review.yml` on the default branch (`ref` asserted) and, when the repository has
+   * none, in the organisation's `.github` repository. `undefined` answers 404, as GitHub does.
+   */
+  policy(repoText?: string, orgText?: string, defaultBranch = "master"): this {
+    const path = encodeURIComponent(".github/otp-review.yml");
+    const answer = (text: string | undefined): [number, string | object] => (text === undefined ? [404, { message: "Not Found" }] : [200, text]);
+    this.scope.get(`${this.repoPath}/contents/${path}`).query({ ref: defaultBranch }).reply(() => answer(repoText));
+    if (repoText === undefined) this.scope.get(`/repos/${this.pr.owner}/.github/contents/${path}`).reply(() => answer(orgText));
+    return this;
+  }
+
   createCheckRun(): this {
     this.scope.post(`${this.repoPath}/check-runs`).reply((_uri, body) => {
       this.recorded.checkRunCreates.push(body);

@@ -6,7 +6,7 @@ import type { ReviewJob } from "../../src/queue/review-queue.js";
 const log = pino({ level: "silent" });
 
 function job(pullNumber: number, headSha: string): ReviewJob {
-  return { installationId: 1, owner: "acme", repo: "shop", pullNumber, headSha, trigger: "pull_request.opened", deliveryId: `${pullNumber}-${headSha}` };
+  return { installationId: 1, owner: "acme", repo: "shop", pullNumber, headSha, defaultBranch: "main", trigger: "pull_request.opened", deliveryId: `${pullNumber}-${headSha}` };
 }
 
 /** A worker whose jobs finish only when the test says so, recording what ran when. */

@@ -1,0 +1,88 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { examplePullRequest, GitHubStandIn, schemaViolations, type PullRequestData } from "../helpers/github-stand-in.js";
+import { pullRequestEvent } from "../helpers/payloads.js";
+import { createTestApp, deliver, type TestApp } from "../helpers/probot.js";
+
+const ELIXIR_FILES = ["lib/shop/cart_server.ex", "lib/shop/cluster.ex", "lib/shop/dashboard.ex", "lib/shop/pricing.ex", "test/shop/dashboard_test.exs"];
+
+let app: TestApp;
+let pr: PullRequestData;
+
+beforeEach(async () => {
+  nock.disableNetConnect();
+  app = await createTestApp();
+  pr = examplePullRequest();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  expect(schemaViolations.splice(0), "request bodies GitHub's REST description rejects").toEqual([]);
+});
+
+const rulesOf = (review: { comments: Array<{ body: string }> }) => review.comments.map((c) => /· `([a-z0-9-]+)`/.exec(c.body)?.[1]);
+
+describe("the policy in .github/otp-review.yml", () => {
+  it("is read from the default branch and changes severities, turns rules off and sets what fails", async () => {
+    const policy = "rules:\n  pg2-removed: warning\n  dynamic-atom-process-name: off\nfail_on: error\n";
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy(policy).listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(rulesOf(github.recorded.reviews[0])).not.toContain("dynamic-atom-process-name");
+    expect(github.recorded.reviews[0].comments.find((c: { body: string }) => c.body.includes("`pg2-removed`")).body).toMatch(/^⚠️ \*\*warning\*\*/);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.conclusion).toBe("success");
+    expect(completed.output.summary).toContain("Policy: acme/shop:.github/otp-review.yml@master.");
+  });
+
+  it("falls back to the organisation's .github repository", async () => {
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy(undefined, "fail_on: warning\n").listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.checkRunUpdates[0]!.body.output.summary).toContain("Policy: acme/.github:.github/otp-review.yml.");
+  });
+
+  it("fails the check run with the file, line and key when the policy is invalid, and reviews nothing", async () => {
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("rules:\n  pg2-removed: fatal\n").updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.reviews).toEqual([]);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Invalid .github/otp-review.yml" } });
+    expect(completed.output.summary).toContain("`acme/shop:.github/otp-review.yml@master` line 2, `rules.pg2-removed`:");
+  });
+
+  it("keeps comments in the check run with `comments.mode: annotations`, and leaves excluded paths alone", async () => {
+    const policy = 'comments:\n  mode: annotations\npaths:\n  exclude: ["lib/shop/cluster.ex"]\n';
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy(policy).listFiles().contents(ELIXIR_FILES.filter((f) => f !== "lib/shop/cluster.ex")).headCommit().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.reviews).toEqual([]);
+    const annotations = github.recorded.checkRunUpdates[0]!.body.output.annotations as Array<{ path: string }>;
+    expect(annotations.length).toBeGreaterThan(0);
+    expect(annotations.map((a) => a.path)).not.toContain("lib/shop/cluster.ex");
+  });
+
+  it("requests changes when the policy says so and the run fails", async () => {
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("comments:\n  request_changes: true\n").listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.recorded.reviews[0].event).toBe("REQUEST_CHANGES");
+    expect(github.recorded.checkRunUpdates[0]!.body.conclusion).toBe("failure");
+  });
+});
