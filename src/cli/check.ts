@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { rules } from "../../rules/index.js";
 import type { Finding, ReviewNote } from "../model.js";
 import { analyseChanges, analyseFiles } from "../review/analyse-changes.js";
-import type { PullRequestSource } from "../review/platform.js";
+import type { ChangedFile } from "../review/platform.js";
 import { reviewSettings, type FailOn } from "../config/settings.js";
 import { elixirFilesUnder } from "./files.js";
 import { patchesSince } from "./git.js";
@@ -28,10 +28,7 @@ export async function check(options: CheckOptions): Promise<{ findings: Finding[
 
   const patches = await patchesSince(options.diff, options.cwd);
   const selected = new Set(files);
-  const changes: PullRequestSource = {
-    ...reader,
-    listChangedFiles: async () => [...patches].filter(([path]) => selected.has(path)).map(([path, patch]) => ({ path, status: "modified", patch })),
-  };
-  const { findings, notes } = await analyseChanges(changes, settings);
+  const changed = [...patches].filter(([path]) => selected.has(path)).map(([path, patch]): ChangedFile => ({ path, status: "modified", patch }));
+  const { findings, notes } = await analyseChanges(changed, reader, settings);
   return { findings, notes, failOn: settings.failOn };
 }

@@ -13,7 +13,8 @@ export interface ConfigError {
   message: string;
 }
 
-export type ParsedPolicy = { ok: true; policy: Policy } | { ok: false; errors: ConfigError[] };
+/** `raw` is the file as written (no defaults), for layering files key by key. */
+export type ParsedPolicy = { ok: true; policy: Policy; raw: Record<string, unknown> } | { ok: false; errors: ConfigError[] };
 
 /**
  * Reads a policy file: YAML, then the schema, then rule ids and option names against the rules
@@ -26,11 +27,11 @@ export function parsePolicy(text: string, file: string, rules: readonly Rule[]):
     return { ok: false, errors: doc.errors.map((e) => ({ file, keyPath: "", line: lineCounter.linePos(e.pos[0]).line, message: `invalid YAML: ${e.message.split("\n")[0]}` })) };
   }
   const lineOf = (path: readonly PropertyKey[]) => lineOfPath(doc.contents as Node | null, path, lineCounter);
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => schemaError(issue, file, lineOf)) };
   const ruleErrors = checkRules(parsed.data, rules).map(({ path, message }) => ({ file, keyPath: path.join("."), line: lineOf(path), message }));
-  return ruleErrors.length > 0 ? { ok: false, errors: ruleErrors } : { ok: true, policy: parsed.data };
+  return ruleErrors.length > 0 ? { ok: false, errors: ruleErrors } : { ok: true, policy: parsed.data, raw };
 }
 
 function schemaError(issue: z.core.$ZodIssue, file: string, lineOf: (path: readonly PropertyKey[]) => number): ConfigError {
@@ -42,7 +43,8 @@ function schemaError(issue: z.core.$ZodIssue, file: string, lineOf: (path: reado
 }
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-  "": ["rules", "paths", "test_paths", "fail_on", "scope", "comments"],
+  "": ["_extends", "enforce", "rules", "paths", "test_paths", "fail_on", "scope", "comments"],
+  enforce: ["rules", "fail_on"],
   paths: ["include", "exclude"],
   comments: ["mode", "max", "request_changes"],
 };
@@ -51,6 +53,9 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
 function checkRules(policy: Policy, rules: readonly Rule[]): Array<{ path: string[]; message: string }> {
   const byId = new Map(rules.map((r) => [r.meta.id, r]));
   const problems: Array<{ path: string[]; message: string }> = [];
+  for (const id of Object.keys(policy.enforce?.rules ?? {})) {
+    if (!byId.has(id)) problems.push({ path: ["enforce", "rules", id], message: `unknown rule \`${id}\`.${didYouMean(id, byId.keys())}` });
+  }
   for (const [id, setting] of Object.entries(policy.rules)) {
     const rule = byId.get(id);
     if (!rule) {

@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** Where a repository and its organisation keep their policy. */
+export const POLICY_PATH = ".github/otp-review.yml";
+
 /** A rule's setting: a severity, `off`, or an object with a severity and the rule's options. */
 const severityOrOff = z.enum(["error", "warning", "info", "off"]);
 const ruleSetting = z.union([severityOrOff, z.object({ severity: severityOrOff.optional() }).catchall(z.union([z.number(), z.string(), z.boolean()]))]);
@@ -8,8 +11,19 @@ const ruleSetting = z.union([severityOrOff, z.object({ severity: severityOrOff.o
  * `.github/otp-review.yml`. Everything has a default: an empty file changes nothing. The JSON
  * Schema editors validate against (`schema/otp-review.schema.json`) is generated from this.
  */
+const failOn = z.enum(["error", "warning", "info", "never"]);
+
 export const policySchema = z
   .object({
+    _extends: z.literal(".github").optional().describe("layer this file over the organisation's policy (the .github repository)"),
+    enforce: z
+      .object({
+        rules: z.record(z.string(), z.enum(["error", "warning", "info"])).default({}).describe("rule id: the least severity a repository may set"),
+        fail_on: failOn.optional().describe("the least strict fail_on a repository may set"),
+      })
+      .strict()
+      .optional()
+      .describe("organisation policy only: settings no repository file may lower"),
     rules: z.record(z.string(), ruleSetting).default({}).describe("per rule id: a severity, off, or { severity, …options }"),
     paths: z
       .object({
@@ -19,7 +33,7 @@ export const policySchema = z
       .strict()
       .default({ include: ["**"], exclude: [] }),
     test_paths: z.array(z.string()).default(["test/**", "**/test/**", "**/*_test.exs"]).describe("globs of test code, held to the relaxed rules"),
-    fail_on: z.enum(["error", "warning", "info", "never"]).default("error").describe("the least severity that fails the check run"),
+    fail_on: failOn.default("error").describe("the least severity that fails the check run"),
     scope: z.enum(["added", "diff_context", "file"]).default("added").describe("which findings may be reported: on added lines, on any line of the diff, or anywhere in a changed file"),
     comments: z
       .object({

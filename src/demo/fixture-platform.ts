@@ -24,7 +24,7 @@ export interface Posted {
 export function fixturePlatform(directory: string, posted: Posted): ReviewPlatform {
   return {
     currentHeadSha: async () => (await readFixturePullRequest(directory)).head_sha,
-    readPolicy: async () => null,
+    readPolicies: async () => ({}),
     async listChangedFiles(): Promise<ChangedFile[]> {
       const files = JSON.parse(await readFile(join(directory, "files.json"), "utf8")) as Array<{ filename: string; status: ChangedFile["status"]; patch?: string }>;
       return files.map((f) => ({ path: f.filename, status: f.status, ...(f.patch === undefined ? {} : { patch: f.patch }) }));

@@ -1,5 +1,7 @@
 import { CHECK_RUN_NAME, type Annotation, type CheckRunOutput } from "../report/check-run.js";
-import type { ChangedFile, PolicyFile, ReviewDraft, ReviewPlatform } from "../review/platform.js";
+import type { PolicyFile } from "../config/resolve.js";
+import { POLICY_PATH } from "../config/schema.js";
+import type { ChangedFile, ReviewDraft, ReviewPlatform } from "../review/platform.js";
 import type { GitHub } from "./octokit.js";
 
 /** GitHub takes at most 50 annotations per check run request; more are sent in further updates. */
@@ -18,8 +20,7 @@ export interface PullRequestRef {
   defaultBranch: string;
 }
 
-/** The policy file, in a repository or in the organisation's `.github` repository. */
-export const POLICY_PATH = ".github/otp-review.yml";
+/** The organisation's policy lives in its `.github` repository. */
 const ORG_POLICY_REPO = ".github";
 
 /** The pull request on GitHub, over REST only: every required step works without GraphQL. */
@@ -70,11 +71,13 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       return comments.map((c) => c.body);
     },
 
-    async readPolicy(): Promise<PolicyFile | null> {
-      const own = await readOptional(octokit, pr.owner, pr.repo, POLICY_PATH, pr.defaultBranch);
-      if (own !== null) return { text: own, source: `${pr.owner}/${pr.repo}:${POLICY_PATH}@${pr.defaultBranch}` };
-      const org = await readOptional(octokit, pr.owner, ORG_POLICY_REPO, POLICY_PATH);
-      return org === null ? null : { text: org, source: `${pr.owner}/${ORG_POLICY_REPO}:${POLICY_PATH}` };
+    async readPolicies(): Promise<{ org?: PolicyFile; repo?: PolicyFile }> {
+      const repo = await readOptional(octokit, pr.owner, pr.repo, POLICY_PATH, pr.defaultBranch);
+      const org = pr.repo === ORG_POLICY_REPO ? null : await readOptional(octokit, pr.owner, ORG_POLICY_REPO, POLICY_PATH);
+      return {
+        ...(repo === null ? {} : { repo: { text: repo, source: `${pr.owner}/${pr.repo}:${POLICY_PATH}@${pr.defaultBranch}` } }),
+        ...(org === null ? {} : { org: { text: org, source: `${pr.owner}/${ORG_POLICY_REPO}:${POLICY_PATH}` } }),
+      };
     },
 
     async currentHeadSha(): Promise<string> {

@@ -5,7 +5,7 @@ import { changedLinesOfPatch } from "../diff/patch.js";
 import { analyseSource, type Analysis } from "../engine/analyse.js";
 import { isElixirPath } from "../engine/file-kind.js";
 import type { Finding, PlacedFinding, ReviewNote } from "../model.js";
-import type { PullRequestSource } from "./platform.js";
+import type { ChangedFile, PullRequestSource } from "./platform.js";
 
 /** Files fetched at once: enough to hide latency, few enough to stay far from GitHub's 100 concurrent requests. */
 export const FILE_FETCH_CONCURRENCY = 8;
@@ -20,10 +20,10 @@ export interface ChangesAnalysis {
  * The pipeline every review runs, in the app, the CLI and the demo: the changed Elixir files,
  * each parsed once and judged by every rule, the findings kept to the change's scope.
  */
-export async function analyseChanges(pullRequest: PullRequestSource, settings: ReviewSettings): Promise<ChangesAnalysis> {
-  const files = (await pullRequest.listChangedFiles()).filter((f) => f.status !== "removed" && isElixirPath(f.path) && settings.includes(f.path));
+export async function analyseChanges(changed: readonly ChangedFile[], reader: Pick<PullRequestSource, "readFile">, settings: ReviewSettings): Promise<ChangesAnalysis> {
+  const files = changed.filter((f) => f.status !== "removed" && isElixirPath(f.path) && settings.includes(f.path));
   const diffs = new Map<string, FileDiff>(files.map((f) => [f.path, f.patch === undefined ? null : changedLinesOfPatch(f.patch)]));
-  const { findings, notes } = await analyseFiles(pullRequest, files.map((f) => f.path), settings);
+  const { findings, notes } = await analyseFiles(reader, files.map((f) => f.path), settings);
   const missingPatches = files.filter((f) => f.patch === undefined).map((f) => ({ path: f.path, message: "has a diff too large for GitHub to show: analysed whole, its findings are in this check run only" }));
   return { elixirFiles: files.length, findings: placeFindings(findings, diffs, settings.scope), notes: [...notes, ...missingPatches] };
 }

@@ -1,4 +1,5 @@
 import type { CheckRunOutput } from "../report/check-run.js";
+import type { PolicyFile } from "../config/resolve.js";
 import type { ReviewComment } from "../report/review-comments.js";
 
 /** A file a pull request touched, as `pulls.listFiles` describes it. */
@@ -39,15 +40,9 @@ export interface ReviewPlatform extends PullRequestSource {
   /** The pull request's head commit now: a review of an older one must not be posted. */
   currentHeadSha(): Promise<string>;
   /**
-   * The policy file, read from the repository's default branch (never the pull request's head, so a
-   * pull request cannot weaken the rules that judge it), or from the organisation's `.github`
-   * repository; null when neither has one.
+   * The policy files: the repository's, read from its default branch (never the pull request's
+   * head, so a pull request cannot weaken the rules that judge it), and the organisation's, from
+   * its `.github` repository. Either may be missing.
    */
-  readPolicy(): Promise<PolicyFile | null>;
-}
-
-export interface PolicyFile {
-  text: string;
-  /** Where it was read, for the check run: `acme/shop:.github/otp-review.yml@main`. */
-  source: string;
+  readPolicies(): Promise<{ org?: PolicyFile; repo?: PolicyFile }>;
 }

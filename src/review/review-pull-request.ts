@@ -1,12 +1,14 @@
 import { parsePolicy, type ConfigError } from "../config/parse.js";
-import { fails, reviewSettings, type ReviewSettings } from "../config/settings.js";
+import { resolvePolicy, type ResolvedPolicy } from "../config/resolve.js";
+import { fails, reviewSettings } from "../config/settings.js";
 import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
+import { POLICY_PATH } from "../config/schema.js";
 import { checkRunOutput, failedCheckRunOutput, invalidPolicyOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { fingerprintsIn } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
 import { analyseChanges } from "./analyse-changes.js";
-import type { ReviewPlatform } from "./platform.js";
+import type { ChangedFile, ReviewPlatform } from "./platform.js";
 
 export interface ReviewSummary {
   conclusion: CheckRunOutput["conclusion"];
@@ -30,8 +32,8 @@ export async function reviewPullRequest(platform: ReviewPlatform, sha: string, r
   const checkRunId = await platform.startCheckRun();
   let result: { output: CheckRunOutput; summary: ReviewSummary };
   try {
-    const policy = await loadPolicy(platform, rules);
-    result = policy.ok ? await review(platform, sha, policy.settings, policy.source) : invalidPolicy(policy.errors);
+    const policy = resolvePolicy(await platform.readPolicies(), rules);
+    result = policy.ok ? await review(platform, sha, rules, policy) : invalidPolicy(policy.errors);
   } catch (error) {
     const output = failedCheckRunOutput(sha, messageOf(error));
     result = { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: messageOf(error) } };
@@ -48,29 +50,25 @@ export async function reviewPullRequest(platform: ReviewPlatform, sha: string, r
 
 type Result = { output: CheckRunOutput; summary: ReviewSummary };
 
-async function loadPolicy(platform: ReviewPlatform, rules: readonly Rule[]): Promise<{ ok: true; settings: ReviewSettings; source: string } | { ok: false; errors: ConfigError[] }> {
-  const file = await platform.readPolicy();
-  if (!file) return { ok: true, settings: reviewSettings(rules), source: "the defaults (no .github/otp-review.yml)" };
-  const parsed = parsePolicy(file.text, file.source, rules);
-  return parsed.ok ? { ok: true, settings: reviewSettings(rules, parsed.policy), source: file.source } : parsed;
-}
-
 /** A broken policy fails the run, loudly: falling back to defaults would quietly disable it. */
 function invalidPolicy(errors: readonly ConfigError[]): Result {
   const output = invalidPolicyOutput(errors);
   return { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: "invalid policy" } };
 }
 
-async function review(platform: ReviewPlatform, sha: string, settings: ReviewSettings, policySource: string): Promise<Result> {
+async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[], policy: Extract<ResolvedPolicy, { ok: true }>): Promise<Result> {
+  const settings = reviewSettings(rules, policy.policy);
   const ruleInfo = new Map(settings.rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
-  const analysis = await analyseChanges(platform, settings);
+  const files = await platform.listChangedFiles();
+  const analysis = await analyseChanges(files, platform, settings);
   const head = await platform.currentHeadSha();
   if (head !== sha) {
     const output = supersededCheckRunOutput(sha, head);
     return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted: 0, ruleFailures: analysis.notes.filter((n) => n.ruleId !== undefined), supersededBy: head } };
   }
-  const notes = [...analysis.notes];
-  const failing = analysis.findings.some((f) => fails(f.severity, settings.failOn));
+  const proposed = await proposedPolicyErrors(platform, files, rules);
+  const notes: ReviewNote[] = [...policy.overrides.map((message) => ({ message })), ...analysis.notes, ...proposed.notes];
+  const failing = analysis.findings.some((f) => fails(f.severity, settings.failOn)) || proposed.errors.length > 0;
   let commentsPosted = 0;
   if (settings.comments.mode === "review") {
     const posted = fingerprintsIn(await platform.listCommentBodies());
@@ -83,9 +81,21 @@ async function review(platform: ReviewPlatform, sha: string, settings: ReviewSet
       notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });
     }
   }
-  const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource }, ruleInfo);
+  const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source }, ruleInfo);
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
   return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures } };
+}
+
+/**
+ * A pull request that changes the policy file gets the new file validated, so a broken policy is
+ * caught before it merges (it applies only once merged: the review itself runs on the default
+ * branch's policy).
+ */
+async function proposedPolicyErrors(platform: ReviewPlatform, files: readonly ChangedFile[], rules: readonly Rule[]): Promise<{ errors: ConfigError[]; notes: ReviewNote[] }> {
+  if (!files.some((f) => f.path === POLICY_PATH && f.status !== "removed")) return { errors: [], notes: [] };
+  const parsed = parsePolicy(await platform.readFile(POLICY_PATH), `${POLICY_PATH} in this pull request`, rules);
+  if (parsed.ok) return { errors: [], notes: [{ path: POLICY_PATH, message: "is changed by this pull request: the new policy is valid, and applies once merged" }] };
+  return { errors: parsed.errors, notes: parsed.errors.map((e) => ({ path: POLICY_PATH, message: `line ${e.line}${e.keyPath ? `, \`${e.keyPath}\`` : ""}: ${e.message} (the policy this pull request proposes is invalid)` })) };
 }
 
 function messageOf(error: unknown): string {

