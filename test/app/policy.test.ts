@@ -76,6 +76,45 @@ describe("the policy in .github/otp-review.yml", () => {
     expect(annotations.map((a) => a.path)).not.toContain("lib/shop/cluster.ex");
   });
 
+  it("judges a pull request that weakens the policy by the default branch's, and validates the proposed file", async () => {
+    pr.files = [...pr.files, { filename: ".github/otp-review.yml", status: "modified", patch: "@@ -1 +1 @@\n-fail_on: error\n+fail_on: never" }];
+    pr.contents = { ...pr.contents, ".github/otp-review.yml": "fail_on: never\n" };
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("fail_on: error\n").listFiles().contents([...ELIXIR_FILES, ".github/otp-review.yml"]).comments([]).headCommit().createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.conclusion).toBe("failure");
+    expect(completed.output.summary).toContain("`.github/otp-review.yml` is changed by this pull request: the new policy is valid, and applies once merged");
+  });
+
+  it("fails a pull request whose proposed policy is invalid, saying where", async () => {
+    pr.files = [{ filename: ".github/otp-review.yml", status: "added", patch: "@@ -0,0 +1 @@\n+comments: { maxx: 3 }" }];
+    pr.contents = { ".github/otp-review.yml": "comments: { maxx: 3 }\n" };
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents([".github/otp-review.yml"]).comments([]).headCommit().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.conclusion).toBe("failure");
+    expect(completed.output.summary).toContain("line 1, `comments.maxx`: unknown key `maxx`. Did you mean `max`? (the policy this pull request proposes is invalid)");
+  });
+
+  it("applies the organisation's enforced settings over a repository that lowers them, saying so", async () => {
+    const orgPolicy = "enforce:\n  rules:\n    pg2-removed: error\n";
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("rules:\n  pg2-removed: off\n", orgPolicy).listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(rulesOf(github.recorded.reviews[0])).toContain("pg2-removed");
+    expect(github.recorded.checkRunUpdates[0]!.body.output.summary).toContain("`rules.pg2-removed: off` in acme/shop:.github/otp-review.yml@master is enforced up to `error` by acme/.github:.github/otp-review.yml");
+  });
+
   it("requests changes when the policy says so and the run fails", async () => {
     const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("comments:\n  request_changes: true\n").listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
 
