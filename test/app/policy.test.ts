@@ -62,6 +62,32 @@ describe("the policy in .github/otp-review.yml", () => {
     expect(completed.output.summary).toContain("`acme/shop:.github/otp-review.yml@master` line 2, `rules.pg2-removed`:");
   });
 
+  it("fails the check run quoting the line of a policy that is not valid YAML", async () => {
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("rules:\n  pg2-removed: error\n fail_on: [\n").updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.conclusion).toBe("failure");
+    expect(completed.output.summary).toMatch(/`acme\/shop:\.github\/otp-review\.yml@master` line 3: invalid YAML/);
+  });
+
+  it("layers a repository's file over the organisation's with `_extends: .github`", async () => {
+    const orgPolicy = "fail_on: never\ncomments:\n  mode: annotations\n";
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("_extends: .github\nfail_on: error\n", orgPolicy).listFiles().contents(ELIXIR_FILES).headCommit().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.reviews).toEqual([]);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.conclusion).toBe("failure");
+    expect(completed.output.summary).toContain("Policy: acme/.github:.github/otp-review.yml, refined by acme/shop:.github/otp-review.yml@master.");
+  });
+
   it("keeps comments in the check run with `comments.mode: annotations`, and leaves excluded paths alone", async () => {
     const policy = 'comments:\n  mode: annotations\npaths:\n  exclude: ["lib/shop/cluster.ex"]\n';
     const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy(policy).listFiles().contents(ELIXIR_FILES.filter((f) => f !== "lib/shop/cluster.ex")).headCommit().updateCheckRun();
