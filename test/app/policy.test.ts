@@ -1,24 +1,18 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { examplePullRequest, GitHubStandIn, schemaViolations, type PullRequestData } from "../helpers/github-stand-in.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, type PullRequestData } from "../helpers/github-stand-in.js";
 import { pullRequestEvent } from "../helpers/payloads.js";
 import { createTestApp, deliver, type TestApp } from "../helpers/probot.js";
 
-const ELIXIR_FILES = ["lib/shop/cart_server.ex", "lib/shop/cluster.ex", "lib/shop/dashboard.ex", "lib/shop/pricing.ex", "test/shop/dashboard_test.exs"];
+const ELIXIR_FILES = EXAMPLE_ELIXIR_FILES;
 
 let app: TestApp;
 let pr: PullRequestData;
 
+closeTheNetwork();
+
 beforeEach(async () => {
-  nock.disableNetConnect();
   app = await createTestApp();
   pr = examplePullRequest();
-});
-
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(schemaViolations.splice(0), "request bodies GitHub's REST description rejects").toEqual([]);
 });
 
 const rulesOf = (review: { comments: Array<{ body: string }> }) => review.comments.map((c) => /· `([a-z0-9-]+)`/.exec(c.body)?.[1]);

@@ -1,11 +1,10 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { rightSideLines } from "../helpers/diff-lines.js";
-import { examplePullRequest, GitHubStandIn, schemaViolations, type PullRequestData } from "../helpers/github-stand-in.js";
+import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, type PullRequestData } from "../helpers/github-stand-in.js";
 import { checkRunRerequested, pullRequestEvent } from "../helpers/payloads.js";
 import { APP_ID, createTestApp, deliver, type TestApp } from "../helpers/probot.js";
 
-const ELIXIR_FILES = ["lib/shop/cart_server.ex", "lib/shop/cluster.ex", "lib/shop/dashboard.ex", "lib/shop/pricing.ex", "test/shop/dashboard_test.exs"];
+const ELIXIR_FILES = EXAMPLE_ELIXIR_FILES;
 
 /** What the example pull request must get: the findings on its added lines, nothing on unchanged ones. */
 const EXPECTED_COMMENTS = [
@@ -22,16 +21,11 @@ const EXPECTED_COMMENTS = [
 let app: TestApp;
 let pr: PullRequestData;
 
+closeTheNetwork();
+
 beforeEach(async () => {
-  nock.disableNetConnect();
   app = await createTestApp();
   pr = examplePullRequest();
-});
-
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(schemaViolations.splice(0), "request bodies GitHub's REST description rejects").toEqual([]);
 });
 
 function ruleOf(body: string): string {

@@ -11,18 +11,13 @@ import { createApp } from "../../src/app/create-app.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { InProcessReviewQueue } from "../../src/queue/in-process-queue.js";
 import type { ReviewQueue } from "../../src/queue/review-queue.js";
-import { examplePullRequest, GitHubStandIn, schemaViolations } from "../helpers/github-stand-in.js";
+import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn } from "../helpers/github-stand-in.js";
 import { pullRequestEvent } from "../helpers/payloads.js";
 import { APP_ID, createTestApp, deliver, PRIVATE_KEY, sign, TestOctokit, WEBHOOK_SECRET } from "../helpers/probot.js";
 
-const ELIXIR_FILES = ["lib/shop/cart_server.ex", "lib/shop/cluster.ex", "lib/shop/dashboard.ex", "lib/shop/pricing.ex", "test/shop/dashboard_test.exs"];
+const ELIXIR_FILES = EXAMPLE_ELIXIR_FILES;
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(schemaViolations.splice(0), "request bodies GitHub's REST description rejects").toEqual([]);
-});
+closeTheNetwork();
 
 describe("the webhook endpoint", () => {
   let server: Server;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
+import { afterEach, beforeEach, expect } from "vitest";
 import { packageRoot } from "../../src/package-root.js";
 import type { PullRequestRef } from "./payloads.js";
 import { schemaErrors, type Operation } from "./github-schemas.js";
@@ -18,6 +19,22 @@ export interface PullRequestData extends PullRequestRef {
   files: ListedFile[];
   /** File contents at the head commit, by path. */
   contents: Record<string, string>;
+}
+
+/** The Elixir files of the example pull request that still exist at its head: the ones a review fetches. */
+export const EXAMPLE_ELIXIR_FILES = ["lib/shop/cart_server.ex", "lib/shop/cluster.ex", "lib/shop/dashboard.ex", "lib/shop/pricing.ex", "test/shop/dashboard_test.exs"];
+
+/**
+ * Every test of the app runs with the network closed; after each, no interceptor is left and no
+ * request body broke GitHub's REST description.
+ */
+export function closeTheNetwork(): void {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    expect(schemaViolations.splice(0), "request bodies GitHub's REST description rejects").toEqual([]);
+  });
 }
 
 /** The example pull request the demo reviews, in GitHub's shapes. */
