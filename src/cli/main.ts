@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
 import { formatJson, formatNotes, formatText } from "../report/terminal.js";
-import { stringify } from "yaml";
+import { describePolicy } from "../config/describe.js";
 import { fails } from "../config/settings.js";
 import { check } from "./check.js";
 import { UsageError } from "./files.js";
@@ -36,8 +36,8 @@ program
   .description("print the effective policy and where it came from")
   .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
   .action(async (options: { config?: string }) => {
-    const { policy, source } = await loadLocalPolicy(process.cwd(), options.config);
-    process.stdout.write(`# effective policy, from ${source}\n${stringify(policy)}`);
+    const { policy, source, provenance } = await loadLocalPolicy(process.cwd(), options.config);
+    process.stdout.write(`# effective policy, from ${source}\n${describePolicy(policy, provenance)}\n`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

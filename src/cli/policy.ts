@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { rules } from "../../rules/index.js";
-import { parsePolicy } from "../config/parse.js";
-import { DEFAULT_POLICY, type Policy } from "../config/schema.js";
+import { resolvePolicy, type Provenance } from "../config/resolve.js";
+import type { Policy } from "../config/schema.js";
 import { UsageError } from "./files.js";
 
 const POLICY_PATH = join(".github", "otp-review.yml");
@@ -21,12 +21,14 @@ export function findPolicyFile(cwd: string, explicit?: string): string | null {
   }
 }
 
-/** The effective policy and where it came from; an invalid file is a usage error that quotes every problem. */
-export async function loadLocalPolicy(cwd: string, explicit?: string): Promise<{ policy: Policy; source: string }> {
+/**
+ * The effective policy, resolved as the app resolves a repository's own file (the organisation's
+ * is out of reach here); an invalid file is a usage error that quotes every problem.
+ */
+export async function loadLocalPolicy(cwd: string, explicit?: string): Promise<{ policy: Policy; source: string; provenance: Provenance }> {
   const path = findPolicyFile(cwd, explicit);
-  if (path === null) return { policy: DEFAULT_POLICY, source: "the defaults (no .github/otp-review.yml found)" };
-  const source = relative(cwd, path) || path;
-  const parsed = parsePolicy(await readFile(path, "utf8"), source, rules);
-  if (!parsed.ok) throw new UsageError(["invalid policy:", ...parsed.errors.map((e) => `  ${e.file}:${e.line}: ${e.keyPath ? `${e.keyPath}: ` : ""}${e.message}`)].join("\n"));
-  return { policy: parsed.policy, source };
+  const repo = path === null ? undefined : { text: await readFile(path, "utf8"), source: relative(cwd, path) || path };
+  const resolved = resolvePolicy(repo ? { repo } : {}, rules);
+  if (!resolved.ok) throw new UsageError(["invalid policy:", ...resolved.errors.map((e) => `  ${e.file}:${e.line}: ${e.keyPath ? `${e.keyPath}: ` : ""}${e.message}`)].join("\n"));
+  return { policy: resolved.policy, source: repo ? repo.source : "the defaults (no .github/otp-review.yml found)", provenance: resolved.provenance };
 }

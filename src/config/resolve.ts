@@ -9,8 +9,11 @@ export interface PolicyFile {
   source: string;
 }
 
+/** For each top-level setting, the file it came from (or the defaults). */
+export type Provenance = Readonly<Record<string, string>>;
+
 export type ResolvedPolicy =
-  | { ok: true; policy: Policy; source: string; overrides: string[] }
+  | { ok: true; policy: Policy; source: string; overrides: string[]; provenance: Provenance }
   | { ok: false; errors: ConfigError[] };
 
 /**
@@ -30,9 +33,26 @@ export function resolvePolicy(files: { org?: PolicyFile; repo?: PolicyFile }, ru
   const repoRaw = repo?.ok ? repo.raw : undefined;
   const layered = repoRaw && orgRaw && repoRaw["_extends"] === ".github" ? merge(orgRaw, repoRaw) : (repoRaw ?? orgRaw);
   const policy = layered ? policySchema.parse(layered) : DEFAULT_POLICY;
-  const source = describeSources(files, repoRaw?.["_extends"] === ".github");
+  const extendsOrg = repoRaw?.["_extends"] === ".github";
+  const source = describeSources(files, extendsOrg);
+  const provenance = provenanceOf(policy, repoRaw ? { raw: repoRaw, source: files.repo!.source } : undefined, orgRaw && (extendsOrg || !repoRaw) ? { raw: orgRaw, source: files.org!.source } : undefined);
   const enforced = org?.ok ? org.policy.enforce : undefined;
-  return enforced ? { ok: true, ...enforce(policy, enforced, rules, files.repo?.source ?? files.org!.source, files.org!.source), source } : { ok: true, policy, source, overrides: [] };
+  if (!enforced) return { ok: true, policy, source, overrides: [], provenance };
+  const result = enforce(policy, enforced, rules, files.repo?.source ?? files.org!.source, files.org!.source);
+  const marks = { ...(Object.keys(enforced.rules).length > 0 ? { rules: `${provenance["rules"]}, with ${files.org!.source} enforcing` } : {}), ...(enforced.fail_on ? { fail_on: `${provenance["fail_on"]}, with ${files.org!.source} enforcing` } : {}) };
+  return { ok: true, ...result, source, provenance: { ...provenance, ...marks } };
+}
+
+function provenanceOf(policy: Policy, repo?: { raw: Record<string, unknown>; source: string }, org?: { raw: Record<string, unknown>; source: string }): Provenance {
+  const keys = Object.keys(policy).filter((key) => key !== "_extends" && key !== "enforce");
+  return Object.fromEntries(
+    keys.map((key) => {
+      const inRepo = repo !== undefined && key in repo.raw;
+      const inOrg = org !== undefined && key in org.raw;
+      const from = inRepo && inOrg && isObject(repo.raw[key]) ? `${org.source}, refined by ${repo.source}` : inRepo ? repo.source : inOrg ? org.source : "the defaults";
+      return [key, from];
+    }),
+  );
 }
 
 function describeSources(files: { org?: PolicyFile; repo?: PolicyFile }, extendsOrg: boolean): string {

@@ -40,6 +40,8 @@ export interface ReviewOutcome {
   failing: boolean;
   /** Where the policy came from, said in the summary. */
   policySource: string;
+  /** The effective policy, as YAML with where each setting came from. */
+  policyText: string;
 }
 
 const LEVEL: Record<Severity, Annotation["annotation_level"]> = { error: "failure", warning: "warning", info: "notice" };
@@ -48,7 +50,7 @@ const LEVEL: Record<Severity, Annotation["annotation_level"]> = { error: "failur
 export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string, RuleInfo>): CheckRunOutput {
   const counts = countBySeverity(outcome.findings);
   const conclusion: Conclusion = outcome.failing ? "failure" : "success";
-  const summary = [headline(outcome), findingsTable(outcome.findings, rules), notesSection(outcome.notes), footer(outcome)].filter(Boolean).join("\n\n");
+  const summary = [headline(outcome), findingsTable(outcome.findings, rules), notesSection(outcome.notes), footer(outcome), policySection(outcome)].filter(Boolean).join("\n\n");
   return {
     conclusion,
     title: title(outcome, counts),
@@ -120,6 +122,10 @@ function notesSection(notes: readonly ReviewNote[]): string {
 
 function footer(outcome: ReviewOutcome): string {
   return `Policy: ${outcome.policySource}. Every rule rests on the Iron Law of [OTP thinking](https://github.com/otp-review/otp-review#the-rules): **${IRON_LAW}**. Reviewed commit ${outcome.sha}.`;
+}
+
+function policySection(outcome: ReviewOutcome): string {
+  return `<details><summary>Effective policy</summary>\n\n\`\`\`yaml\n${outcome.policyText}\n\`\`\`\n\n</details>`;
 }
 
 function annotation(finding: PlacedFinding): Annotation {

@@ -1,3 +1,4 @@
+import { describePolicy } from "../config/describe.js";
 import { parsePolicy, type ConfigError } from "../config/parse.js";
 import { resolvePolicy, type ResolvedPolicy } from "../config/resolve.js";
 import { fails, reviewSettings } from "../config/settings.js";
@@ -81,7 +82,7 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
       notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });
     }
   }
-  const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source }, ruleInfo);
+  const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance) }, ruleInfo);
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
   return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures } };
 }

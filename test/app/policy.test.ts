@@ -80,6 +80,9 @@ describe("the policy in .github/otp-review.yml", () => {
     const completed = github.recorded.checkRunUpdates[0]!.body;
     expect(completed.conclusion).toBe("failure");
     expect(completed.output.summary).toContain("Policy: acme/.github:.github/otp-review.yml, refined by acme/shop:.github/otp-review.yml@master.");
+    expect(completed.output.summary).toContain("# fail_on: from acme/shop:.github/otp-review.yml@master\nfail_on: error");
+    expect(completed.output.summary).toContain("# comments: from acme/.github:.github/otp-review.yml\ncomments:\n  mode: annotations");
+    expect(completed.output.summary).toContain("# scope: from the defaults\nscope: added");
   });
 
   it("keeps comments in the check run with `comments.mode: annotations`, and leaves excluded paths alone", async () => {

@@ -125,8 +125,8 @@ describe("otp-review check", () => {
 
     expect(ran.status).toBe(0);
     expect(ran.stdout).toMatch(/^# effective policy, from \.github\/otp-review\.yml\n/);
-    expect(ran.stdout).toContain("fail_on: warning");
-    expect(ran.stdout).toContain("scope: added");
+    expect(ran.stdout).toContain("# fail_on: from .github/otp-review.yml\nfail_on: warning");
+    expect(ran.stdout).toContain("# scope: from the defaults\nscope: added");
   });
 
   it("reports a broken file on stderr and still analyses what parses", () => {

@@ -13,7 +13,7 @@ function finding(ruleId: string, severity: PlacedFinding["severity"], line: numb
 
 describe("checkRunOutput", () => {
   it("fails on an error, counts per rule and severity, and maps severities to annotation levels", () => {
-    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 2, findings: [finding("pg2-removed", "error", 1), finding("dynamic-atom", "warning", 2), finding("dynamic-atom", "warning", 3)], notes: [], failing: true, policySource: "the defaults" }, info);
+    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 2, findings: [finding("pg2-removed", "error", 1), finding("dynamic-atom", "warning", 2), finding("dynamic-atom", "warning", 3)], notes: [], failing: true, policySource: "the defaults", policyText: "fail_on: error" }, info);
 
     expect(output.conclusion).toBe("failure");
     expect(output.title).toBe("3 findings: 1 error, 2 warnings");
@@ -24,7 +24,7 @@ describe("checkRunOutput", () => {
   });
 
   it("passes when no finding reaches fail_on", () => {
-    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 1, findings: [finding("dynamic-atom", "warning", 2)], notes: [], failing: false, policySource: "the defaults" }, info);
+    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 1, findings: [finding("dynamic-atom", "warning", 2)], notes: [], failing: false, policySource: "the defaults", policyText: "fail_on: error" }, info);
 
     expect(output.conclusion).toBe("success");
   });
@@ -32,7 +32,7 @@ describe("checkRunOutput", () => {
   it("keeps the summary within GitHub's 65,535 bytes, saying what was left out", () => {
     const notes = Array.from({ length: 3000 }, (_, i) => ({ path: `lib/generated/ünïcödé_${i}.ex`, message: "is binary, not Elixir source; skipped" }));
 
-    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 3000, findings: [], notes, failing: false, policySource: "the defaults" }, info);
+    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 3000, findings: [], notes, failing: false, policySource: "the defaults", policyText: "fail_on: error" }, info);
 
     expect(Buffer.byteLength(output.summary)).toBeLessThanOrEqual(MAX_OUTPUT_BYTES);
     expect(output.summary).toMatch(/… \d+ bytes of this summary were left out \(GitHub's limit is 65535\)\.$/);
