@@ -7,12 +7,16 @@ export const DEFAULT_REVIEW_CONCURRENCY = 4;
 
 /**
  * Runs review jobs in this process: at most `concurrency` at a time, one at a time per pull
- * request. A job identical to one still waiting (a redelivered webhook) is recorded once.
+ * request. A job identical to one still waiting (a redelivered webhook) is recorded once, and a
+ * waiting job whose pull request has since received a newer push is dropped: its review would
+ * only be superseded.
  */
 export class InProcessReviewQueue implements ReviewQueue {
   readonly #running: PQueue;
   readonly #tails = new Map<string, Promise<void>>();
   readonly #waiting = new Set<string>();
+  /** The newest commit queued for each pull request. */
+  readonly #newest = new Map<string, string>();
 
   constructor(
     private readonly worker: ReviewWorker,
@@ -30,16 +34,24 @@ export class InProcessReviewQueue implements ReviewQueue {
       return;
     }
     this.#waiting.add(identity);
+    if (job.trigger.startsWith("pull_request.")) this.#newest.set(key, job.headSha);
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const tail = previous.then(() =>
       this.#running.add(() => {
         this.#waiting.delete(identity);
+        const newest = this.#newest.get(key);
+        if (newest !== undefined && newest !== job.headSha) {
+          this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha, newerSha: newest }, "a newer push is queued; not reviewing this commit");
+          return Promise.resolve();
+        }
         return this.#run(job);
       }),
     );
     this.#tails.set(key, tail);
     void tail.finally(() => {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+      if (this.#tails.get(key) !== tail) return;
+      this.#tails.delete(key);
+      this.#newest.delete(key);
     });
   }
 

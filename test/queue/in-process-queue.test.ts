@@ -73,6 +73,20 @@ describe("InProcessReviewQueue", () => {
     expect(w.events.filter((e) => e.startsWith("start"))).toEqual(["start 1@a", "start 1@b"]);
   });
 
+  it("drops a waiting review once a newer push of the same pull request is queued", async () => {
+    const w = controlledWorker();
+    const queue = new InProcessReviewQueue(w.worker, log, 1);
+
+    await queue.enqueue(job(1, "a"));
+    await queue.enqueue(job(1, "b"));
+    await queue.enqueue(job(1, "c"));
+    await w.release("1@a");
+    await w.release("1@c");
+    await queue.drain();
+
+    expect(w.events.filter((e) => e.startsWith("start"))).toEqual(["start 1@a", "start 1@c"]);
+  });
+
   it("goes on with the next job when one fails", async () => {
     const ran: string[] = [];
     const queue = new InProcessReviewQueue(
