@@ -24,6 +24,8 @@ export interface ReviewSummary {
   supersededBy?: string;
 }
 
+type Result = { output: CheckRunOutput; summary: ReviewSummary };
+
 /**
  * Reviews one commit of a pull request: check run in progress, analysis, one review with the new
  * line comments, check run completed. The check run completes whatever happens — a run left
@@ -31,7 +33,7 @@ export interface ReviewSummary {
  */
 export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[]): Promise<ReviewSummary> {
   const checkRunId = await platform.startCheckRun();
-  let result: { output: CheckRunOutput; summary: ReviewSummary };
+  let result: Result;
   try {
     const policy = resolvePolicy(await platform.readPolicies(), rules);
     result = policy.ok ? await review(platform, sha, rules, policy) : invalidPolicy(policy.errors);
@@ -48,8 +50,6 @@ export async function reviewPullRequest(platform: ReviewPlatform, sha: string, r
   }
   return result.summary;
 }
-
-type Result = { output: CheckRunOutput; summary: ReviewSummary };
 
 /** A broken policy fails the run, loudly: falling back to defaults would quietly disable it. */
 function invalidPolicy(errors: readonly ConfigError[]): Result {
