@@ -1,5 +1,6 @@
 import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
 import { effectiveArguments, isRunTimeCode, keywordValue } from "../src/engine/elixir.js";
+import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY, type Captures } from "../src/engine/rule.js";
 
 const JASON_ATOM_KEYS_QUERY = `
@@ -38,8 +39,9 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
     const { report } = captures;
     if (!report) return null;
     if (captures.jason) {
-      if (!decodesKeysToAtoms(captures) || !isRunTimeCode(report)) return null;
-      return { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys." };
+      const keys = atomKeysOption(captures);
+      if (!keys || !isRunTimeCode(report)) return null;
+      return { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys.", fix: { node: keys, text: ":atoms!" } };
     }
     const maker = atomMaker(report);
     if (!maker || processNameUse(report) || !isRunTimeCode(report)) return null;
@@ -154,7 +156,9 @@ end`,
   },
 });
 
-function decodesKeysToAtoms({ report }: Captures): boolean {
+/** The `:atoms` of `keys: :atoms`, if the call decodes keys to new atoms. */
+function atomKeysOption({ report }: Captures): SyntaxNode | undefined {
   const options = report ? effectiveArguments(report)[1] : undefined;
-  return keywordValue(options, "keys")?.text === ":atoms";
+  const keys = keywordValue(options, "keys");
+  return keys?.text === ":atoms" ? keys : undefined;
 }

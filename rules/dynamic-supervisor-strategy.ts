@@ -31,7 +31,8 @@ DynamicSupervisor.start_child(MyApp.RoomSupervisor, {MyApp.Room.Supervisor, room
   refine({ report }) {
     const options = report ? effectiveArguments(report).find((arg) => arg.type === "keywords" || arg.type === "list") : undefined;
     const strategy = keywordValue(options, "strategy");
-    return strategy !== undefined && strategy.type === "atom" && strategy.text !== ":one_for_one";
+    if (strategy?.type !== "atom" || strategy.text === ":one_for_one") return null;
+    return { fix: { node: strategy, text: ":one_for_one" } };
   },
   examples: {
     valid: [

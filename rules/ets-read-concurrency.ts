@@ -37,7 +37,8 @@ switches between reading and writing more expensive.`,
     const names = options.namedChildren.flatMap(optionNames);
     const shared = names.includes("named_table") || names.includes("public");
     // A table tuned for writes was tuned on purpose: read_concurrency makes mixed workloads slower.
-    return shared && !names.includes("private") && !names.includes("read_concurrency") && !names.includes("write_concurrency");
+    if (!shared || names.includes("private") || names.includes("read_concurrency") || names.includes("write_concurrency")) return null;
+    return { fix: { node: options, text: `${options.text.slice(0, -1).trimEnd()}, read_concurrency: true]` } };
   },
   examples: {
     valid: [

@@ -14,6 +14,9 @@ const PG_EQUIVALENT: Readonly<Record<string, string>> = {
   delete: "nothing: a `:pg` group disappears when its last process leaves",
 };
 
+/** Functions `:pg` has with the same name and arguments. */
+const SAME_IN_PG = new Set(["join", "leave", "get_members", "get_local_members", "which_groups"]);
+
 export default defineRule({
   meta: {
     id: "pg2-removed",
@@ -40,7 +43,10 @@ supervision tree (\`%{id: :pg, start: {:pg, :start_link, []}}\`). For process gr
     const fun = call ? remoteCallee(call)?.fun : undefined;
     const equivalent = fun ? PG_EQUIVALENT[fun] : undefined;
     if (!equivalent) return { node: call ?? report };
-    return { node: call!, message: `\`:pg2.${fun}\` was removed in OTP 24: this fails at run time with \`undef\`. Use ${equivalent}.` };
+    const message = `\`:pg2.${fun}\` was removed in OTP 24: this fails at run time with \`undef\`. Use ${equivalent}.`;
+    // Same name, same arguments in :pg: the one change a reviewer can apply with a click.
+    const sameCall = report.parent?.type === "dot" && SAME_IN_PG.has(fun!);
+    return { node: call!, message, ...(sameCall ? { fix: { node: report, text: ":pg" } } : {}) };
   },
   examples: {
     valid: [

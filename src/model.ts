@@ -31,6 +31,8 @@ export interface Finding {
   endColumn: number;
   /** Short: what is wrong and what to do instead. */
   message: string;
+  /** The whole line `line` as the fix would leave it, when the fix is mechanical and certain. */
+  suggestion?: string;
   /** Stable across pushes: rule, path and the normalised flagged source, never the line. */
   fingerprint: string;
 }

@@ -4,7 +4,7 @@ import { fileKind, type FileKind } from "./file-kind.js";
 import { fingerprint } from "./fingerprint.js";
 import { parseElixir, type SyntaxNode } from "./parser.js";
 import { matchesByRule } from "./rule-queries.js";
-import { optionValues, type Captures, type OptionValues, type Rule, type SourceFile, type Verdict } from "./rule.js";
+import { optionValues, type Captures, type Fix, type OptionValues, type Rule, type SourceFile, type Verdict } from "./rule.js";
 import { isSuppressed, suppressionsIn } from "./suppressions.js";
 
 /**
@@ -73,7 +73,9 @@ function runRule(rule: Rule, matches: readonly Captures[], file: SourceFile, opt
     const node = verdict === true ? report : (verdict.node ?? report);
     if (seen.has(node.id) || !rule.meta.appliesTo.includes(codeKindAt(node, file.kind))) continue;
     seen.add(node.id);
-    found.push(locate(rule, file, node, verdict === true ? undefined : verdict.message));
+    const located = locate(rule, file, node, verdict === true ? undefined : verdict.message);
+    const suggestion = verdict === true || !verdict.fix ? undefined : fixedLine(file.source, verdict.fix);
+    found.push(suggestion === undefined ? located : { ...located, suggestion });
   }
   return found;
 }
@@ -103,6 +105,14 @@ function locate(rule: Rule, file: SourceFile, node: SyntaxNode, message: string 
     message: message ?? rule.meta.message,
     flagged: node.text,
   };
+}
+
+/** The line of the fix's node with the node replaced, when the node is on one line. */
+function fixedLine(source: string, fix: Fix): string | undefined {
+  const { startPosition: start, endPosition: end } = fix.node;
+  if (start.row !== end.row) return undefined;
+  const line = source.split("\n")[start.row] ?? "";
+  return line.slice(0, start.column) + fix.text + line.slice(end.column);
 }
 
 function bySourceOrder(a: Located, b: Located): number {

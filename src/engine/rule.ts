@@ -52,7 +52,17 @@ export type OptionValues = Readonly<Record<string, OptionValue>>;
 export type Captures = Readonly<Record<string, SyntaxNode | undefined>>;
 
 /** What `refine` decides: stay quiet, or report (optionally on another node, with another message). */
-export type Verdict = null | undefined | false | true | { node?: SyntaxNode; message?: string };
+export type Verdict = null | undefined | false | true | { node?: SyntaxNode; message?: string; fix?: Fix };
+
+/**
+ * A mechanical, certain fix: the source of `node` becomes `text`. Offered as a one-click
+ * suggestion when the node sits on one line; never for code that might not compile or would
+ * change behaviour beyond the rule's point.
+ */
+export interface Fix {
+  node: SyntaxNode;
+  text: string;
+}
 
 export interface Rule {
   meta: RuleMeta;

@@ -33,9 +33,17 @@ export function reviewComments(findings: readonly PlacedFinding[], rules: Readon
 export function commentBody(finding: PlacedFinding, rule: RuleInfo | undefined): string {
   const lines = [`${SEVERITY_ICON[finding.severity]} **${finding.severity}** · \`${finding.ruleId}\` — ${finding.message}`];
   if (rule) lines.push("", `> **${rule.guideSection}:** ${rule.principle}`);
+  if (finding.suggestion !== undefined) lines.push("", suggestionBlock(finding.suggestion));
   const docs = rule ? ` · [Rule documentation](${rule.docsUrl})` : "";
   lines.push("", `Iron Law: **${IRON_LAW}**${docs}`, "", fingerprintMarker(finding.fingerprint));
   return lines.join("\n");
+}
+
+/** A GitHub suggestion block, fenced longer than any run of backticks in the code. */
+export function suggestionBlock(code: string): string {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}suggestion\n${code}\n${fence}`;
 }
 
 /** The review's own body: one line; the details live in the line comments and the check run. */

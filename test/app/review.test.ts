@@ -66,6 +66,9 @@ describe("a pull request opened with Elixir changes", () => {
       expect(comment.body).toMatch(/<!-- otp-review:fingerprint=[0-9a-f]{16} -->/);
     }
 
+    const pg2 = review.comments.find((c: { path: string }) => c.path === "lib/shop/cluster.ex");
+    expect(pg2.body).toContain("```suggestion\n    :pg.join(group, self())\n```");
+
     const [completed] = github.recorded.checkRunUpdates;
     expect(completed!.id).toBe(9000);
     expect(completed!.body).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "8 findings: 2 errors, 6 warnings" } });
