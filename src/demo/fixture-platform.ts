@@ -37,7 +37,8 @@ export function fixturePlatform(directory: string, posted: Posted): ReviewPlatfo
     async completeCheckRun(_id, output) {
       posted.checkRun = { status: "completed", output };
     },
-    listCommentBodies: async () => [],
+    listComments: async () => [],
+    markFixed: async () => {},
     async createReview(review) {
       posted.review = review;
     },

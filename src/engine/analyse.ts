@@ -19,6 +19,11 @@ export interface Analysis {
   notes: ReviewNote[];
 }
 
+/** True when the analysis of a file saw all of it: nothing skipped, nothing broken, no rule failed. */
+export function isComplete(analysis: Analysis): boolean {
+  return analysis.notes.length === 0;
+}
+
 /** Option values by rule id, where a policy sets them; defaults otherwise. */
 export type RuleOptions = ReadonlyMap<string, OptionValues>;
 

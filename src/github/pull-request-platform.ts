@@ -1,7 +1,8 @@
 import { CHECK_RUN_NAME, type Annotation, type CheckRunOutput } from "../report/check-run.js";
 import type { PolicyFile } from "../config/resolve.js";
 import { POLICY_PATH } from "../config/schema.js";
-import type { ChangedFile, ReviewDraft, ReviewPlatform } from "../review/platform.js";
+import { fixedBody } from "../report/marker.js";
+import type { ChangedFile, PostedComment, ReviewDraft, ReviewPlatform } from "../review/platform.js";
 import type { GitHub } from "./octokit.js";
 
 /** GitHub takes at most 50 annotations per check run request; more are sent in further updates. */
@@ -66,9 +67,18 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       });
     },
 
-    async listCommentBodies(): Promise<string[]> {
+    async listComments(): Promise<PostedComment[]> {
       const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.pullNumber, per_page: PER_PAGE });
-      return comments.map((c) => c.body);
+      return comments.map((c) => ({ id: c.id, body: c.body, path: c.path }));
+    },
+
+    async markFixed(comment: PostedComment, sha: string): Promise<void> {
+      try {
+        if (await resolveThread(octokit, pr, comment.id)) return;
+      } catch {
+        // GraphQL is missing or refused (some GitHub Enterprise servers): edit the comment instead.
+      }
+      await octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: comment.id, body: fixedBody(comment.body, sha) });
     },
 
     async readPolicies(): Promise<{ org?: PolicyFile; repo?: PolicyFile }> {
@@ -96,6 +106,39 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       });
     },
   };
+}
+
+const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      reviewThreads(first: 100, after: $cursor) {
+        nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}`;
+
+const RESOLVE_MUTATION = `mutation($thread: ID!) { resolveReviewThread(input: { threadId: $thread }) { thread { id } } }`;
+
+interface ThreadsPage {
+  repository: { pullRequest: { reviewThreads: { nodes: Array<{ id: string; isResolved: boolean; comments: { nodes: Array<{ databaseId: number }> } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+}
+
+/** Resolves the thread our comment opened; false when there is no such thread. */
+async function resolveThread(octokit: GitHub, pr: PullRequestRef, commentId: number): Promise<boolean> {
+  let cursor: string | null = null;
+  do {
+    const page: ThreadsPage = await octokit.graphql(THREADS_QUERY, { owner: pr.owner, repo: pr.repo, number: pr.pullNumber, cursor });
+    const threads = page.repository.pullRequest.reviewThreads;
+    const thread = threads.nodes.find((t) => t.comments.nodes[0]?.databaseId === commentId);
+    if (thread) {
+      if (!thread.isResolved) await octokit.graphql(RESOLVE_MUTATION, { thread: thread.id });
+      return true;
+    }
+    cursor = threads.pageInfo.hasNextPage ? threads.pageInfo.endCursor : null;
+  } while (cursor);
+  return false;
 }
 
 /** A file's text, or null when GitHub answers 404 (no such file or repository). */

@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import type { ReviewSettings } from "../config/settings.js";
 import { placeFindings, type FileDiff } from "../diff/scope.js";
 import { changedLinesOfPatch } from "../diff/patch.js";
-import { analyseSource, type Analysis } from "../engine/analyse.js";
+import { analyseSource, isComplete, type Analysis } from "../engine/analyse.js";
 import { isElixirPath } from "../engine/file-kind.js";
 import type { Finding, PlacedFinding, ReviewNote } from "../model.js";
 import type { ChangedFile, PullRequestSource } from "./platform.js";
@@ -14,6 +14,8 @@ export interface ChangesAnalysis {
   elixirFiles: number;
   findings: PlacedFinding[];
   notes: ReviewNote[];
+  /** The files analysed completely, and the fingerprints of every finding in them, in scope or not. */
+  complete: { paths: Set<string>; fingerprints: Set<string> };
 }
 
 /**
@@ -23,16 +25,18 @@ export interface ChangesAnalysis {
 export async function analyseChanges(changed: readonly ChangedFile[], reader: Pick<PullRequestSource, "readFile">, settings: ReviewSettings): Promise<ChangesAnalysis> {
   const files = changed.filter((f) => f.status !== "removed" && isElixirPath(f.path) && settings.includes(f.path));
   const diffs = new Map<string, FileDiff>(files.map((f) => [f.path, f.patch === undefined ? null : changedLinesOfPatch(f.patch)]));
-  const { findings, notes } = await analyseFiles(reader, files.map((f) => f.path), settings);
+  const { findings, notes, completePaths } = await analyseFiles(reader, files.map((f) => f.path), settings);
   const missingPatches = files.filter((f) => f.patch === undefined).map((f) => ({ path: f.path, message: "has a diff too large for GitHub to show: analysed whole, its findings are in this check run only" }));
-  return { elixirFiles: files.length, findings: placeFindings(findings, diffs, settings.scope), notes: [...notes, ...missingPatches] };
+  const complete = { paths: completePaths, fingerprints: new Set(findings.filter((f) => completePaths.has(f.path)).map((f) => f.fingerprint)) };
+  return { elixirFiles: files.length, findings: placeFindings(findings, diffs, settings.scope), notes: [...notes, ...missingPatches], complete };
 }
 
 /** Reads a bounded number of files at a time, parses each once and runs every rule over it. */
-export async function analyseFiles(reader: Pick<PullRequestSource, "readFile">, paths: readonly string[], settings: ReviewSettings): Promise<Analysis> {
+export async function analyseFiles(reader: Pick<PullRequestSource, "readFile">, paths: readonly string[], settings: ReviewSettings): Promise<Analysis & { completePaths: Set<string> }> {
   const limit = pLimit(FILE_FETCH_CONCURRENCY);
   const findings: Finding[] = [];
   const notes: ReviewNote[] = [];
+  const completePaths = new Set<string>();
   await Promise.all(
     paths.map((path) =>
       limit(async () => {
@@ -46,10 +50,11 @@ export async function analyseFiles(reader: Pick<PullRequestSource, "readFile">, 
         const analysis = analyseSource(path, text, settings.rules, settings.options, settings.kindOf(path));
         findings.push(...analysis.findings);
         notes.push(...analysis.notes);
+        if (isComplete(analysis)) completePaths.add(path);
       }),
     ),
   );
-  return { findings: findings.sort(byLocation), notes: notes.sort(byPath) };
+  return { findings: findings.sort(byLocation), notes: notes.sort(byPath), completePaths };
 }
 
 function byLocation(a: Finding, b: Finding): number {

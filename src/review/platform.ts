@@ -17,6 +17,12 @@ export interface PullRequestSource {
   readFile(path: string): Promise<string>;
 }
 
+export interface PostedComment {
+  id: number;
+  body: string;
+  path: string;
+}
+
 export interface ReviewDraft {
   commitId: string;
   /** `COMMENT`, or `REQUEST_CHANGES` when the policy asks for it and the run fails. */
@@ -34,8 +40,13 @@ export interface ReviewPlatform extends PullRequestSource {
   startCheckRun(): Promise<number>;
   /** Completes the check run; sends every annotation, in as many requests as GitHub needs. */
   completeCheckRun(checkRunId: number, output: CheckRunOutput): Promise<void>;
-  /** The bodies of the review comments already on the pull request, ours and everyone's. */
-  listCommentBodies(): Promise<string[]>;
+  /** The review comments already on the pull request, ours and everyone's. */
+  listComments(): Promise<PostedComment[]>;
+  /**
+   * Marks one of our comments as fixed in `sha`: resolves its thread where GitHub's GraphQL API is
+   * there, edits the comment to say so where it is not. Never deletes: a thread may hold replies.
+   */
+  markFixed(comment: PostedComment, sha: string): Promise<void>;
   createReview(review: ReviewDraft): Promise<void>;
   /** The pull request's head commit now: a review of an older one must not be posted. */
   currentHeadSha(): Promise<string>;

@@ -6,10 +6,10 @@ import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
 import { POLICY_PATH } from "../config/schema.js";
 import { checkRunOutput, failedCheckRunOutput, invalidPolicyOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
-import { fingerprintsIn } from "../report/marker.js";
+import { fingerprintsIn, isMarkedFixed } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
-import { analyseChanges } from "./analyse-changes.js";
-import type { ChangedFile, ReviewPlatform } from "./platform.js";
+import { analyseChanges, type ChangesAnalysis } from "./analyse-changes.js";
+import type { ChangedFile, PostedComment, ReviewPlatform } from "./platform.js";
 
 export interface ReviewSummary {
   conclusion: CheckRunOutput["conclusion"];
@@ -72,7 +72,9 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   const failing = analysis.findings.some((f) => fails(f.severity, settings.failOn)) || proposed.errors.length > 0;
   let commentsPosted = 0;
   if (settings.comments.mode === "review") {
-    const posted = fingerprintsIn(await platform.listCommentBodies());
+    const existing = await platform.listComments();
+    await markFixed(platform, existing, analysis, sha);
+    const posted = fingerprintsIn(existing.map((c) => c.body));
     const { comments, omitted } = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo, settings.comments.max);
     const event = settings.comments.requestChanges && failing ? "REQUEST_CHANGES" : "COMMENT";
     try {
@@ -85,6 +87,18 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance) }, ruleInfo);
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
   return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures } };
+}
+
+/**
+ * Our comments whose finding is gone from a file analysed in full — fixed by a later push — are
+ * marked so (resolved, or edited to say so). Best effort: a failure here loses no review.
+ */
+async function markFixed(platform: ReviewPlatform, comments: readonly PostedComment[], analysis: ChangesAnalysis, sha: string): Promise<void> {
+  for (const comment of comments) {
+    const [fingerprint] = fingerprintsIn([comment.body]);
+    if (!fingerprint || isMarkedFixed(comment.body) || !analysis.complete.paths.has(comment.path) || analysis.complete.fingerprints.has(fingerprint)) continue;
+    await platform.markFixed(comment, sha).catch(() => undefined);
+  }
 }
 
 /**

@@ -3,6 +3,9 @@ import { rightSideLines } from "../helpers/diff-lines.js";
 import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, type PullRequestData } from "../helpers/github-stand-in.js";
 import { checkRunRerequested, pullRequestEvent } from "../helpers/payloads.js";
 import { APP_ID, createTestApp, deliver, type TestApp } from "../helpers/probot.js";
+import { rules } from "../../rules/index.js";
+import { analyseSource } from "../../src/engine/analyse.js";
+import { fingerprintMarker } from "../../src/report/marker.js";
 
 const ELIXIR_FILES = EXAMPLE_ELIXIR_FILES;
 
@@ -132,6 +135,41 @@ describe("no duplicates", () => {
     expect(next.recorded.reviews).toEqual([]);
     const annotations = next.recorded.checkRunUpdates[0]!.body.output.annotations;
     expect(annotations.find((a: any) => a.title === "pg2-removed")).toMatchObject({ path: "lib/shop/cluster.ex", start_line: 7 });
+  });
+});
+
+describe("a finding fixed by a later push", () => {
+  /** The pull request after a push that removed the :pg2 call, with our earlier comment on it. */
+  function fixedPush(): { pushed: PullRequestData; comment: { body: string; path: string } } {
+    const cluster = "lib/shop/cluster.ex";
+    const before = pr.contents[cluster]!;
+    const [finding] = analyseSource(cluster, before, rules).findings.filter((f) => f.ruleId === "pg2-removed");
+    const comment = { body: `old comment\n${fingerprintMarker(finding!.fingerprint)}`, path: cluster };
+    const pushed = { ...pr, headSha: "d".repeat(40), contents: { ...pr.contents, [cluster]: before.replace(":pg2.join(group, self())", ":pg.join(group, self())") } };
+    return { pushed, comment };
+  }
+
+  it("has its thread resolved", async () => {
+    const { pushed, comment } = fixedPush();
+    const github = new GitHubStandIn(pushed).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([comment]).headCommit().graphql([{ id: "THREAD_1", commentId: 100 }]).createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.resolvedThreads).toEqual(["THREAD_1"]);
+    expect(github.recorded.commentUpdates).toEqual([]);
+  });
+
+  it("has its comment edited to say so where GraphQL is unavailable, and never deleted", async () => {
+    const { pushed, comment } = fixedPush();
+    const github = new GitHubStandIn(pushed).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([comment]).headCommit().graphql("unavailable").updateComment(100).createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.commentUpdates).toEqual([{ id: 100, body: { body: expect.stringMatching(/^✅ \*\*Fixed\*\* in ddddddd: this finding no longer appears\. <!-- otp-review:fixed -->\n\n---\n\nold comment/) } }]);
   });
 });
 
@@ -314,7 +352,7 @@ describe("re-runs", () => {
     await deliver(app.probot, "check_run", checkRunRerequested(pr, APP_ID + 1));
     await app.drain();
 
-    expect(github.recorded).toEqual({ checkRunCreates: [], checkRunUpdates: [], reviews: [], contentRequests: [], fileListPages: [] });
+    expect(github.recorded).toEqual({ checkRunCreates: [], checkRunUpdates: [], reviews: [], commentUpdates: [], resolvedThreads: [], contentRequests: [], fileListPages: [] });
   });
 
   it("finds the pull request of a re-requested run that names none (a fork's)", async () => {

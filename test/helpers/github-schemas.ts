@@ -16,7 +16,7 @@ addFormats.default(ajv);
 
 const validators = new Map<string, ValidateFunction>(Object.entries(operations).map(([id, schema]) => [id, ajv.compile(schema)]));
 
-export type Operation = "checks/create" | "checks/update" | "pulls/create-review";
+export type Operation = "checks/create" | "checks/update" | "pulls/create-review" | "pulls/update-review-comment";
 
 /** Why GitHub's description rejects the body, or null when it accepts it. */
 export function schemaErrors(operation: Operation, body: unknown): string | null {

@@ -51,6 +51,8 @@ export interface Recorded {
   checkRunCreates: any[];
   checkRunUpdates: Array<{ id: number; body: any }>;
   reviews: any[];
+  commentUpdates: Array<{ id: number; body: any }>;
+  resolvedThreads: string[];
   contentRequests: Array<{ path: string; ref: string; accept: string }>;
   fileListPages: string[];
 }
@@ -61,7 +63,7 @@ export interface Recorded {
  */
 export class GitHubStandIn {
   readonly scope: nock.Scope;
-  readonly recorded: Recorded = { checkRunCreates: [], checkRunUpdates: [], reviews: [], contentRequests: [], fileListPages: [] };
+  readonly recorded: Recorded = { checkRunCreates: [], checkRunUpdates: [], reviews: [], commentUpdates: [], resolvedThreads: [], contentRequests: [], fileListPages: [] };
   private nextCheckRunId = 9000;
 
   constructor(
@@ -120,11 +122,38 @@ export class GitHubStandIn {
     return this;
   }
 
-  comments(bodies: readonly string[]): this {
-    this.scope
-      .get(`${this.repoPath}/pulls/${this.pr.number}/comments`)
-      .query({ per_page: "100" })
-      .reply(200, bodies.map((body, i) => ({ id: 100 + i, body, path: "lib/x.ex", line: 1 })));
+  /** `pulls.listReviewComments`: bodies (on an unrelated file), or comments with their own path. */
+  comments(existing: ReadonlyArray<string | { body: string; path: string }>): this {
+    const comments = existing.map((c, i) => ({ id: 100 + i, line: 1, ...(typeof c === "string" ? { body: c, path: "lib/x.ex" } : c) }));
+    this.scope.get(`${this.repoPath}/pulls/${this.pr.number}/comments`).query({ per_page: "100" }).reply(200, comments);
+    return this;
+  }
+
+  /** `pulls.updateReviewComment`, recorded. */
+  updateComment(id: number): this {
+    this.scope.patch(`${this.repoPath}/pulls/comments/${id}`).reply((_uri, body) => {
+      this.recorded.commentUpdates.push({ id, body });
+      return validated("pulls/update-review-comment", body) ?? [200, { id }];
+    });
+    return this;
+  }
+
+  /** GraphQL: the review threads of the pull request, and `resolveReviewThread`; or a failure, as where GraphQL is missing. */
+  graphql(threads: Array<{ id: string; commentId: number; isResolved?: boolean }> | "unavailable"): this {
+    const path = new URL(this.baseUrl).pathname.replace(/\/v3\/?$/, "").replace(/\/$/, "") + "/graphql";
+    if (threads === "unavailable") {
+      this.scope.post(path).reply(404, { message: "Not Found" });
+      return this;
+    }
+    this.scope.post(path).times(threads.some((t) => !t.isResolved) ? 2 : 1).reply(200, (_uri, body) => {
+      const request = body as { query: string; variables: Record<string, unknown> };
+      if (request.query.includes("resolveReviewThread")) {
+        this.recorded.resolvedThreads.push(String(request.variables["thread"]));
+        return { data: { resolveReviewThread: { thread: { id: request.variables["thread"] } } } };
+      }
+      const nodes = threads.map((t) => ({ id: t.id, isResolved: t.isResolved ?? false, comments: { nodes: [{ databaseId: t.commentId }] } }));
+      return { data: { repository: { pullRequest: { reviewThreads: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } } } } };
+    });
     return this;
   }
 
