@@ -16,6 +16,7 @@ export interface ListedFile {
 }
 
 export interface PullRequestData extends PullRequestRef {
+  /** What `pulls.listFiles` answers, in order. */
   files: ListedFile[];
   /** File contents at the head commit, by path. */
   contents: Record<string, string>;
