@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import type { Rule } from "../engine/rule.js";
 import { gitHubPlatform, pullRequestsForCommit } from "../github/pull-request-platform.js";
+import { retryOnSecondaryRateLimit } from "../github/rate-limits.js";
 import type { ReviewWorker } from "../queue/review-queue.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
 
@@ -8,6 +9,7 @@ import { reviewPullRequest } from "../review/review-pull-request.js";
 export function reviewWorker(app: Probot, rules: readonly Rule[]): ReviewWorker {
   return async (job) => {
     const octokit = await app.auth(job.installationId);
+    retryOnSecondaryRateLimit(octokit);
     const pullNumbers = job.pullNumber === undefined ? await pullRequestsForCommit(octokit, job.owner, job.repo, job.headSha) : [job.pullNumber];
     if (pullNumbers.length === 0) app.log.info({ repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId }, "no open pull request has this commit as its head; nothing to review");
     for (const pullNumber of pullNumbers) {

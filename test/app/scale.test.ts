@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { closeTheNetwork, GitHubStandIn, type ListedFile, type PullRequestData } from "../helpers/github-stand-in.js";
+import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, type ListedFile, type PullRequestData } from "../helpers/github-stand-in.js";
 import { pullRequestEvent } from "../helpers/payloads.js";
 import { createTestApp, deliver, type TestApp } from "../helpers/probot.js";
 
@@ -45,4 +45,23 @@ describe("the biggest pull request GitHub shows", () => {
     expect(updates.at(-1)).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "5000 findings: 2000 errors, 3000 warnings" } });
     expect(Buffer.byteLength(updates.at(-1)!.output.summary)).toBeLessThanOrEqual(65_535);
   }, 120_000);
+});
+
+describe("GitHub's secondary rate limit", () => {
+  it("waits for retry-after and retries, rather than losing the review", async () => {
+    const pr = examplePullRequest();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(EXAMPLE_ELIXIR_FILES).comments([]).headCommit();
+    github.scope
+      .post(`${github.repoPath}/pulls/${pr.number}/reviews`)
+      .reply(403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, { "retry-after": "1" });
+    github.createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.reviews).toHaveLength(1);
+    expect(github.recorded.checkRunUpdates[0]!.body).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(github.recorded.checkRunUpdates[0]!.body.output.summary).not.toContain("could not be posted");
+  }, 30_000);
 });
