@@ -72,13 +72,20 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       return comments.map((c) => ({ id: c.id, body: c.body, path: c.path }));
     },
 
-    async markFixed(comment: PostedComment, sha: string): Promise<void> {
+    async markFixed(comments: readonly PostedComment[], sha: string): Promise<void> {
+      if (comments.length === 0) return;
+      let threads: Map<number, Thread> | null = null;
       try {
-        if (await resolveThread(octokit, pr, comment.id)) return;
+        threads = await threadsByFirstComment(octokit, pr);
       } catch {
-        // GraphQL is missing or refused (some GitHub Enterprise servers): edit the comment instead.
+        // GraphQL is missing or refused (some GitHub Enterprise servers): edit the comments instead.
       }
-      await octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: comment.id, body: fixedBody(comment.body, sha) });
+      for (const comment of comments) {
+        const thread = threads?.get(comment.id);
+        if (thread?.isResolved) continue;
+        if (thread) await octokit.graphql(RESOLVE_MUTATION, { thread: thread.id });
+        else await octokit.rest.pulls.updateReviewComment({ ...repo, comment_id: comment.id, body: fixedBody(comment.body, sha) });
+      }
     },
 
     async readPolicies(): Promise<{ org?: PolicyFile; repo?: PolicyFile }> {
@@ -121,24 +128,29 @@ const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cu
 
 const RESOLVE_MUTATION = `mutation($thread: ID!) { resolveReviewThread(input: { threadId: $thread }) { thread { id } } }`;
 
-interface ThreadsPage {
-  repository: { pullRequest: { reviewThreads: { nodes: Array<{ id: string; isResolved: boolean; comments: { nodes: Array<{ databaseId: number }> } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+interface Thread {
+  id: string;
+  isResolved: boolean;
 }
 
-/** Resolves the thread our comment opened; false when there is no such thread. */
-async function resolveThread(octokit: GitHub, pr: PullRequestRef, commentId: number): Promise<boolean> {
+interface ThreadsPage {
+  repository: { pullRequest: { reviewThreads: { nodes: Array<Thread & { comments: { nodes: Array<{ databaseId: number }> } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+}
+
+/** The pull request's review threads, by the id of the comment that opened each: one listing per review. */
+async function threadsByFirstComment(octokit: GitHub, pr: PullRequestRef): Promise<Map<number, Thread>> {
+  const threads = new Map<number, Thread>();
   let cursor: string | null = null;
   do {
     const page: ThreadsPage = await octokit.graphql(THREADS_QUERY, { owner: pr.owner, repo: pr.repo, number: pr.pullNumber, cursor });
-    const threads = page.repository.pullRequest.reviewThreads;
-    const thread = threads.nodes.find((t) => t.comments.nodes[0]?.databaseId === commentId);
-    if (thread) {
-      if (!thread.isResolved) await octokit.graphql(RESOLVE_MUTATION, { thread: thread.id });
-      return true;
+    const { nodes, pageInfo } = page.repository.pullRequest.reviewThreads;
+    for (const thread of nodes) {
+      const first = thread.comments.nodes[0]?.databaseId;
+      if (first !== undefined) threads.set(first, { id: thread.id, isResolved: thread.isResolved });
     }
-    cursor = threads.pageInfo.hasNextPage ? threads.pageInfo.endCursor : null;
+    cursor = pageInfo.hasNextPage ? pageInfo.endCursor : null;
   } while (cursor);
-  return false;
+  return threads;
 }
 
 /** A file's text, or null when GitHub answers 404 (no such file or repository). */

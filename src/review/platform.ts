@@ -43,10 +43,10 @@ export interface ReviewPlatform extends PullRequestSource {
   /** The review comments already on the pull request, ours and everyone's. */
   listComments(): Promise<PostedComment[]>;
   /**
-   * Marks one of our comments as fixed in `sha`: resolves its thread where GitHub's GraphQL API is
-   * there, edits the comment to say so where it is not. Never deletes: a thread may hold replies.
+   * Marks our comments as fixed in `sha`: resolves their threads where GitHub's GraphQL API is
+   * there, edits the comments to say so where it is not. Never deletes: a thread may hold replies.
    */
-  markFixed(comment: PostedComment, sha: string): Promise<void>;
+  markFixed(comments: readonly PostedComment[], sha: string): Promise<void>;
   createReview(review: ReviewDraft): Promise<void>;
   /** The pull request's head commit now: a review of an older one must not be posted. */
   currentHeadSha(): Promise<string>;

@@ -94,11 +94,11 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
  * marked so (resolved, or edited to say so). Best effort: a failure here loses no review.
  */
 async function markFixed(platform: ReviewPlatform, comments: readonly PostedComment[], analysis: ChangesAnalysis, sha: string): Promise<void> {
-  for (const comment of comments) {
+  const fixed = comments.filter((comment) => {
     const [fingerprint] = fingerprintsIn([comment.body]);
-    if (!fingerprint || isMarkedFixed(comment.body) || !analysis.complete.paths.has(comment.path) || analysis.complete.fingerprints.has(fingerprint)) continue;
-    await platform.markFixed(comment, sha).catch(() => undefined);
-  }
+    return fingerprint !== undefined && !isMarkedFixed(comment.body) && analysis.complete.paths.has(comment.path) && !analysis.complete.fingerprints.has(fingerprint);
+  });
+  await platform.markFixed(fixed, sha).catch(() => undefined);
 }
 
 /**
