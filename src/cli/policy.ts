@@ -3,10 +3,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { rules } from "../../rules/index.js";
 import { resolvePolicy, type Provenance } from "../config/resolve.js";
-import type { Policy } from "../config/schema.js";
+import { POLICY_PATH, type Policy } from "../config/schema.js";
 import { UsageError } from "./files.js";
-
-const POLICY_PATH = join(".github", "otp-review.yml");
 
 /** The policy file named by `--config`, or the nearest `.github/otp-review.yml` from `cwd` upwards. */
 export function findPolicyFile(cwd: string, explicit?: string): string | null {

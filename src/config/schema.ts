@@ -47,6 +47,5 @@ export const policySchema = z
   .strict();
 
 export type Policy = z.infer<typeof policySchema>;
-export type RuleSetting = z.infer<typeof ruleSetting>;
 
 export const DEFAULT_POLICY: Policy = policySchema.parse({});

@@ -33,10 +33,7 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       return files.map((f) => ({ path: f.filename, status: f.status, ...patchOf(f) }));
     },
 
-    async readFile(path: string): Promise<string> {
-      const response = await octokit.rest.repos.getContent({ ...repo, path, ref: pr.headSha, mediaType: { format: "raw" } });
-      return rawText(response.data as unknown);
-    },
+    readFile: (path: string): Promise<string> => readRaw(octokit, pr.owner, pr.repo, path, pr.headSha),
 
     async startCheckRun(): Promise<number> {
       const { data } = await octokit.rest.checks.create({
@@ -153,11 +150,16 @@ async function threadsByFirstComment(octokit: GitHub, pr: PullRequestRef): Promi
   return threads;
 }
 
+/** A file's text at `ref` (the default branch without one), over REST. */
+async function readRaw(octokit: GitHub, owner: string, repo: string, path: string, ref?: string): Promise<string> {
+  const response = await octokit.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}), mediaType: { format: "raw" } });
+  return rawText(response.data as unknown);
+}
+
 /** A file's text, or null when GitHub answers 404 (no such file or repository). */
 async function readOptional(octokit: GitHub, owner: string, repo: string, path: string, ref?: string): Promise<string | null> {
   try {
-    const response = await octokit.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}), mediaType: { format: "raw" } });
-    return rawText(response.data as unknown);
+    return await readRaw(octokit, owner, repo, path, ref);
   } catch (error) {
     if ((error as { status?: number }).status === 404) return null;
     throw error;
