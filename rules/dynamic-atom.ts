@@ -95,6 +95,46 @@ defmodule MyApp.Url do
 end`,
       },
       {
+        note: "Names derived from atoms the code already has — each existing atom yields at most one new one (Ecto, Phoenix and Livebook do this) — and input checked against a known set first.",
+        code: `
+defmodule MyApp.Names do
+  def confirmation_field(field) do
+    param = Atom.to_string(field)
+    error_param = "#{param}_confirmation"
+    String.to_atom(error_param)
+  end
+
+  def telemetry_prefix(repo), do: repo |> Module.split() |> Enum.map(&(&1 |> Macro.underscore() |> String.to_atom()))
+  def endpoint(project), do: Module.concat(project.web_namespace, Endpoint)
+  def join_alias(top, alias) when is_atom(alias), do: Module.concat(top.alias ++ [alias])
+  def view(base, format) when is_atom(format), do: :"#{base}#{String.upcase(to_string(format))}"
+
+  def callback({name, arity}) do
+    case :erlang.atom_to_list(name) do
+      ~c"MACRO-" ++ tail -> {:erlang.list_to_atom(tail), arity - 1}
+      _ -> {name, arity}
+    end
+  end
+
+  def json_field(schema, field) do
+    unless Enum.any?(schema.__schema__(:fields), &(Atom.to_string(&1) == field)), do: raise("unknown field #{field}")
+    String.to_atom(field)
+  end
+
+  def log_level(env), do: env |> Map.get("LOG_LEVEL", "info") |> String.to_atom()
+  def node_name(host), do: :"worker_#{System.unique_integer([:positive])}@#{host}"
+end`,
+      },
+      {
+        note: "Modules that call Mix from their functions — code reloaders, generators — run only under Mix, never in a release.",
+        code: `
+defmodule MyApp.CodeReloader do
+  def purge(path) do
+    for beam <- File.ls!(Mix.Project.compile_path()), do: beam |> Path.rootname() |> String.to_atom() |> :code.purge()
+  end
+end`,
+      },
+      {
         note: "Compile time: module attributes, the module body, generated definitions, private helpers only macros call.",
         code: `
 defmodule MyApp.Fields do
@@ -149,6 +189,27 @@ defmodule MyApp.Webhook do
   def event(type) do
     # ruleid: dynamic-atom
     {:ok, :"event_#{type}", :erlang.binary_to_atom(type, :utf8)}
+  end
+end`,
+      },
+      {
+        note: "A record's fields are data, a lower-case map key is not an environment variable, and Mix used only where it is loaded does not make a module a build tool.",
+        code: `
+defmodule MyApp.Import do
+  def api_name(car) do
+    # ruleid: dynamic-atom
+    :"api_#{car.name}"
+  end
+
+  def sort(params) do
+    # ruleid: dynamic-atom
+    params |> Map.get("sort", "asc") |> String.to_atom()
+  end
+
+  def field(name) do
+    if Code.ensure_loaded?(Mix), do: Mix.shell().info("converting #{name}")
+    # ruleid: dynamic-atom
+    String.to_atom(name)
   end
 end`,
       },

@@ -1,4 +1,15 @@
-import { definitionName, effectiveArguments, enclosingModule, isRunTimeCode, moduleDefinitions } from "../src/engine/elixir.js";
+import {
+  definitionBody,
+  definitionName,
+  effectiveArguments,
+  enclosingDefinition,
+  enclosingModule,
+  isRemoteCall,
+  isRunTimeCode,
+  localCallee,
+  moduleDefinitions,
+  operatorOf,
+} from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
 
@@ -38,7 +49,7 @@ For work that must not be lost when the node stops, use a persistent job queue (
   (#any-of? @fun "spawn" "spawn_link" "start")) @report
 `,
   refine({ report, module, fun }) {
-    if (!report || !isRunTimeCode(report) || isStartResult(report)) return null;
+    if (!report || !isRunTimeCode(report) || isStartResult(report) || isWatched(report)) return null;
     const name = fun?.text ?? "";
     switch (module?.text) {
       case "Task":
@@ -69,6 +80,29 @@ defmodule MyApp.Game do
   def spawn(monster, room), do: %{room | monsters: [monster | room.monsters]}
   def add(room), do: spawn(:orc, room)
   def start_link(fun), do: {:ok, spawn_link(__MODULE__, :loop, [fun])}
+end`,
+      },
+      {
+        note: "Processes someone watches: a pool the spawner monitors and waits for (Elixir's parallel compiler), and a watchdog that monitors its spawner (Elixir's `Task` shutdown enforcer).",
+        code: `
+defmodule MyApp.Writer do
+  def write_all(files) do
+    pool = for _ <- 1..4, do: spawn_link(fn -> write_loop() end)
+    refs = for pid <- pool, do: Process.monitor(pid)
+    for ref <- refs, do: (receive do: ({:DOWN, ^ref, _, _, _} -> :ok))
+    files
+  end
+
+  def kill_on_exit(pid) do
+    caller = self()
+    enforcer = spawn(fn -> enforce(pid, caller) end)
+    send(enforcer, :armed)
+  end
+
+  defp enforce(pid, caller) do
+    ref = Process.monitor(caller)
+    receive do: ({:DOWN, ^ref, _, _, _} -> Process.exit(pid, :kill))
+  end
 end`,
       },
       {
@@ -107,6 +141,61 @@ end`,
 function isStartResult(call: SyntaxNode): boolean {
   const tuple = call.parent;
   return tuple?.type === "tuple" && tuple.namedChildren[0]?.text === ":ok" && tuple.namedChildren[1]?.id === call.id;
+}
+
+/**
+ * Someone notices when the process ends: its spawner monitors it and handles `:DOWN` (the
+ * writer pool of Elixir's parallel compiler), or it monitors its spawner and cleans up when
+ * that dies (the shutdown enforcer in Elixir's `Task`). A supervisor would add nothing.
+ */
+function isWatched(call: SyntaxNode): boolean {
+  const def = enclosingDefinition(call);
+  const body = def ? definitionBody(def) : undefined;
+  const module = enclosingModule(call);
+  if (!body || !module) return false;
+  return (isMonitoredBySpawner(call, body) && module.text.includes(":DOWN")) || monitorsSpawner(call, body, module);
+}
+
+/** `{pid, ref} = Process.spawn(fun, [:monitor])`, or `pids = for … do spawn_link(…) end` then `Process.monitor(pid)`. */
+function isMonitoredBySpawner(call: SyntaxNode, body: SyntaxNode): boolean {
+  const names = boundNames(call, body);
+  if (names.length === 0) return false;
+  const options = effectiveArguments(call).slice(1);
+  if (options.some((option) => option.text.includes(":monitor") || assignments(body).some(([left, right]) => left.text === option.text && right.text.includes(":monitor")))) return true;
+  const generated = assignments(body, "<-").filter(([, right]) => names.includes(right.text)).map(([left]) => left.text);
+  return body.descendantsOfType("call").some((monitor) => isRemoteCall(monitor, "Process", ["monitor"]) && [...names, ...generated].includes(effectiveArguments(monitor)[0]?.text ?? ""));
+}
+
+/** `caller = self()` and the spawned code calls `Process.monitor(caller)`, itself or through a local function. */
+function monitorsSpawner(call: SyntaxNode, body: SyntaxNode, module: SyntaxNode): boolean {
+  const spawned = effectiveArguments(call)[0];
+  const callers = assignments(body).filter(([, right]) => right.text === "self()").map(([left]) => left.text);
+  if (!spawned || callers.length === 0) return false;
+  const monitors = (code: SyntaxNode) => code.descendantsOfType("call").some((c) => isRemoteCall(c, "Process", ["monitor"]));
+  if (monitors(spawned)) return callers.some((caller) => spawned.text.includes(`Process.monitor(${caller})`));
+  const helpers = spawned.descendantsOfType("call").filter((c) => callers.some((caller) => c.text.includes(caller))).map(localCallee);
+  return moduleDefinitions(module).some((def) => helpers.includes(definitionName(def)) && monitors(def));
+}
+
+/** The names the statement holding `call` binds: `pid` in `pid = spawn(…)`, both in `{pid, ref} = …`. */
+function boundNames(call: SyntaxNode, body: SyntaxNode): string[] {
+  for (let node = call; node.parent && node.id !== body.id; node = node.parent) {
+    const parent = node.parent;
+    if (parent.type === "binary_operator" && operatorOf(parent) === "=" && parent.childForFieldName("right")?.id === node.id) {
+      const left = parent.childForFieldName("left");
+      return left ? (left.type === "identifier" ? [left] : left.descendantsOfType("identifier")).map((id) => id.text) : [];
+    }
+  }
+  return [];
+}
+
+/** Every `left = right` (or `left <- right`) in the body. */
+function assignments(body: SyntaxNode, operator = "="): Array<[SyntaxNode, SyntaxNode]> {
+  return body.descendantsOfType("binary_operator").flatMap((op) => {
+    const left = op.childForFieldName("left");
+    const right = op.childForFieldName("right");
+    return operatorOf(op) === operator && left && right ? [[left, right] as [SyntaxNode, SyntaxNode]] : [];
+  });
 }
 
 /** The module defines a function of that name, so the call is not Kernel's. */

@@ -10,6 +10,7 @@ import {
   isRemoteCall,
   isDefinition,
   isFunctionCapture,
+  isPipedInto,
   isStaticValue,
   keywordKey,
   localCallee,
@@ -61,12 +62,19 @@ function unboundedMaker(node: SyntaxNode): string | null {
   if (isFunctionCapture(node)) return isAtomMaker(callee) ? `\`&${callee.module}.${callee.fun}\`` : null;
   const args = effectiveArguments(node);
   if (callee.module === "Module" && callee.fun === "concat") {
-    const parts = args.length === 1 && args[0]?.type === "list" ? args[0].namedChildren : args;
-    return parts.length > 0 && !parts.every((part) => isBounded(part, node) || isModuleNameVariable(part)) ? "`Module.concat` with run-time parts" : null;
+    const parts = args.length === 1 && args[0] ? concatenatedParts(args[0]) : args;
+    return parts.length > 0 && !parts.every((part) => isBounded(part, node) || isNameLike(part) || (part.type === "string" && isDerivedName(part, node))) ? "`Module.concat` with run-time parts" : null;
   }
   const input = args[0];
-  if (!isAtomMaker(callee) || !input || isBounded(input, node) || (input.type === "string" && isDerivedName(input, node))) return null;
+  if (!isAtomMaker(callee) || !input || isBounded(input, node) || isDerivedNameValue(input, node)) return null;
   return `\`${callee.module}.${callee.fun}\``;
+}
+
+/** The parts of `Module.concat(list)`: `[a, b]` and `top.aliases ++ [alias]` alike. */
+function concatenatedParts(list: SyntaxNode): SyntaxNode[] {
+  if (list.type === "list") return list.namedChildren;
+  if (list.type !== "binary_operator" || operatorOf(list) !== "++") return [list];
+  return [list.childForFieldName("left"), list.childForFieldName("right")].flatMap((side) => (side ? concatenatedParts(side) : []));
 }
 
 /**
@@ -89,6 +97,8 @@ const DISTRIBUTION = /(^|_)(node|nodes|cookie|node_name)$/;
  * distribution API requires atoms, and a cluster has few members (Livebook does this).
  */
 function isDistributionName(maker: SyntaxNode): boolean {
+  // `:"livebook_#{id}@#{host}"`: the `@` of a node name.
+  if (maker.type === "quoted_atom" && maker.namedChildren.some((c) => c.type === "quoted_content" && c.text.includes("@"))) return true;
   const variable = boundVariable(outermostPipe(maker));
   const input = effectiveArguments(maker)[0];
   const def = enclosingDefinition(maker);
@@ -97,51 +107,159 @@ function isDistributionName(maker: SyntaxNode): boolean {
   return names.some((name) => name !== undefined && DISTRIBUTION.test(name));
 }
 
+/** `"#{field}_confirmation"`, written there or bound to the variable passed. */
+function isDerivedNameValue(input: SyntaxNode, site: SyntaxNode): boolean {
+  const isName = (value: SyntaxNode) => value.type === "string" && isDerivedName(value, site);
+  return isName(input) || (input.type === "identifier" && derivesFrom(input.text, site, 1, isName));
+}
+
 /** `"#{name}_supervisor"`: every interpolated part bounded, or a variable named like a name, not like data. */
 function isDerivedName(interpolated: SyntaxNode, site: SyntaxNode): boolean {
   const parts = interpolated.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren);
-  return parts.every((part) => isBounded(part, site) || isModuleNameVariable(part));
+  return parts.every((part) => isBounded(part, site) || isNameLike(part));
 }
 
 /** Variables that, by Elixir convention, hold data rather than a module: ids, keys, names of users. */
 const DATA_VARIABLE = /(^|_)(id|ids|key|keys|uuid|slug|token|user|username|tenant|account|room|topic|session|input|param|params|string|str|text|value)$/;
 
+/** `env.module`, `project.web_namespace`, `opts[:otp_app]`: fields that hold a module or an application name. */
+const MODULE_FIELD = /(^|_)(module|mod|namespace|alias|app|endpoint|repo|registry|router)$/;
+
 /** Calls and operators whose result is a count or an index: bounded by the size of something. */
 const COUNTS = new Set(["length", "map_size", "tuple_size", "byte_size", "Integer.to_string", "+", "-", "*"]);
 
-/** `module`, `parent`, `endpoint`: a name that a child's name is derived from. */
-function isModuleNameVariable(node: SyntaxNode): boolean {
-  return node.type === "identifier" && !DATA_VARIABLE.test(node.text);
+/**
+ * `module`, `env.module`, `opts[:web_module] || base`: a variable, field or option named like a
+ * name that a child's name is derived from, not like data.
+ */
+function isNameLike(node: SyntaxNode): boolean {
+  if (node.type === "identifier") return !DATA_VARIABLE.test(node.text);
+  // A record's fields are mostly data (`car.name`): only fields that name a module count.
+  const field = fieldName(node);
+  if (field !== undefined) return MODULE_FIELD.test(field);
+  if (node.type !== "binary_operator" || operatorOf(node) !== "||") return false;
+  return [node.childForFieldName("left"), node.childForFieldName("right")].every((side) => side !== null && (isNameLike(side) || isStaticValue(side) || (side.type === "string" && isDerivedName(side, side))));
+}
+
+/** `web_namespace` in `project.web_namespace`, `web_module` in `opts[:web_module]`. */
+function fieldName(node: SyntaxNode): string | undefined {
+  if (node.type === "access_call") {
+    const key = node.childForFieldName("key");
+    return key?.type === "atom" ? key.text.slice(1) : undefined;
+  }
+  const target = node.type === "call" && callArguments(node).length === 0 && !node.namedChildren.some((c) => c.type === "arguments") ? node.childForFieldName("target") : null;
+  if (target?.type !== "dot" || target.childForFieldName("left")?.type !== "identifier") return undefined;
+  return target.childForFieldName("right")?.text;
 }
 
 /** A value fixed in the code, a count, configuration, or a variable that an enclosing guard bounds. */
 function isBounded(value: SyntaxNode, site: SyntaxNode): boolean {
-  if (isStaticValue(value) || isCount(value) || ENVIRONMENT.test(value.text)) return true;
+  if (isStaticValue(value) || isCount(value) || ENVIRONMENT.test(value.text) || ENVIRONMENT_VARIABLE.test(value.text) || isFromAtom(value, site, 3)) return true;
   if (value.type === "binary_operator" && operatorOf(value) === "<>") {
     return [value.childForFieldName("left"), value.childForFieldName("right")].every((part) => part !== null && isBounded(part, site));
   }
   if (value.type !== "identifier") return false;
-  return guardsAround(site).some((guard) => boundsVariable(guard, value.text)) || derivesFromEnvironment(value.text, site, 3);
+  return guardsAround(site).some((guard) => boundsVariable(guard, value.text)) || isCheckedBefore(value.text, site) || derivesFrom(value.text, site, 3, (source) => ENVIRONMENT.test(source.text));
+}
+
+/** What an allow-list test needs: membership of a known collection. */
+const MEMBERSHIP = /\b(Enum\.(any\?|member\?)|Map\.has_key\?|MapSet\.member\?)\(|\sin\s/;
+
+/**
+ * `unless Enum.any?(fields, &(&1 == name)), do: raise …` before the conversion: the function
+ * refuses anything outside a known set first (Ecto checks JSON paths against a schema's fields).
+ */
+function isCheckedBefore(name: string, site: SyntaxNode): boolean {
+  const def = enclosingDefinition(site);
+  const body = def ? definitionBody(def) : undefined;
+  if (!body) return false;
+  return body.descendantsOfType("call").some((check) => {
+    const condition = ["if", "unless"].includes(localCallee(check) ?? "") ? callArguments(check)[0] : undefined;
+    if (!condition || check.endIndex > site.startIndex || !MEMBERSHIP.test(condition.text)) return false;
+    return identifierUses(condition, name).length > 0 && /\braise\b/.test(check.text);
+  });
+}
+
+/** Functions that accept only atoms: a value that went through one was an atom already. */
+const ATOM_ONLY = new Set(["Atom.to_string", "Atom.to_charlist", "Module.split", ":erlang.atom_to_list", ":erlang.atom_to_binary"]);
+
+/** `&1` in a capture. */
+function isCaptureArgument(node: SyntaxNode): boolean {
+  return node.type === "unary_operator" && operatorOf(node) === "&" && node.namedChildren[0]?.type === "integer";
+}
+
+/** `names` for `&1` in `names |> Enum.map(&String.to_atom(&1))`: what the capture is applied to. */
+function enumerated(argument: SyntaxNode): SyntaxNode | undefined {
+  let capture = argument.parent;
+  while (capture && !(capture.type === "unary_operator" && operatorOf(capture) === "&")) capture = capture.parent;
+  const call = capture?.parent?.parent;
+  if (!call || remoteCallee(call)?.module !== "Enum") return undefined;
+  return effectiveArguments(call)[0];
+}
+
+/** Functions that rewrite a name without adding input: `String.upcase(to_string(format))`. */
+const NAME_TRANSFORMS = new Set(["to_string", "inspect", "String.upcase", "String.downcase", "String.capitalize", "Macro.underscore", "Macro.camelize"]);
+
+/**
+ * `Atom.to_string(field) <> "_confirmation"`, `module |> Module.split() |> hd()`: a string made
+ * from an existing atom. Converting it back makes at most one new atom per atom the code already
+ * has — a bounded number, unlike atoms made from input.
+ */
+function isFromAtom(value: SyntaxNode, site: SyntaxNode, depth: number): boolean {
+  if (depth === 0) return false;
+  const callee = remoteCallee(value);
+  const name = callee ? `${callee.module}.${callee.fun}` : localCallee(value);
+  if (name && ATOM_ONLY.has(name)) return true;
+  if (name && NAME_TRANSFORMS.has(name) && !isPipedInto(value)) {
+    const input = callArguments(value)[0];
+    return input !== undefined && isFromAtom(input, site, depth);
+  }
+  if (value.type === "binary_operator" && operatorOf(value) === "|>") {
+    const left = value.childForFieldName("left");
+    const right = value.childForFieldName("right");
+    return (right !== null && isFromAtom(right, site, depth)) || (left !== null && isFromAtom(left, site, depth));
+  }
+  if (value.type === "string") {
+    const parts = value.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren);
+    return parts.length > 0 && parts.every((part) => isStaticValue(part) || isCount(part) || isFromAtom(part, site, depth));
+  }
+  if (isCaptureArgument(value)) return isFromAtom(enumerated(value) ?? value, site, depth - 1);
+  if (value.type !== "identifier") return false;
+  if (guardsAround(site).some((guard) => isAtomGuard(guard, value.text))) return true;
+  return derivesFrom(value.text, site, depth - 1, (source) => isFromAtom(source, site, depth - 1));
 }
 
 /** Configuration, fixed for the life of the node: as many atoms as settings, not as requests. */
 const ENVIRONMENT = /\b(System\.(get_env|fetch_env!?)|Application\.(get_env|fetch_env!?|get_all_env))\b/;
 
+/** `Map.get(env, "LOG_LEVEL")`: a variable read by its environment-variable name, from a map of them. */
+const ENVIRONMENT_VARIABLE = /\bMap\.(get|fetch!?)\((\s*\w+\s*,)?\s*"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+"/;
+
 /**
- * True when `name` is bound, in the function around `site`, from configuration — directly or
- * through up to `depth` other variables (`if node = System.get_env("NODE")`, `for key <- split(env)`).
+ * True when `name` is bound, in the function around `site`, to a value `isSource` accepts —
+ * directly or through up to `depth` other variables (`if node = System.get_env("NODE")`,
+ * `for key <- split(env)`, `case Atom.to_string(name) do "Elixir." <> rest -> …`).
  */
-function derivesFromEnvironment(name: string, site: SyntaxNode, depth: number): boolean {
+function derivesFrom(name: string, site: SyntaxNode, depth: number, isSource: (source: SyntaxNode) => boolean): boolean {
   const def = enclosingDefinition(site);
   const body = def ? definitionBody(def) : undefined;
   if (!body || depth === 0) return false;
-  const bindings = body.descendantsOfType("binary_operator").filter((op) => (operatorOf(op) === "=" || operatorOf(op) === "<-") && op.childForFieldName("left")?.text === name);
-  return bindings.some((binding) => {
-    const source = binding.childForFieldName("right");
-    if (!source) return false;
-    if (ENVIRONMENT.test(source.text)) return true;
-    return source.descendantsOfType("identifier").some((id) => id.text !== name && derivesFromEnvironment(id.text, site, depth - 1));
-  });
+  return bindingSources(body, name).some((source) => isSource(source) || source.descendantsOfType("identifier").some((id) => id.text !== name && derivesFrom(id.text, site, depth - 1, isSource)));
+}
+
+/** The values `name` is bound from in `body`: `name = v`, `name <- v`, and `case v do …name… ->`. */
+function bindingSources(body: SyntaxNode, name: string): SyntaxNode[] {
+  const assigned = body
+    .descendantsOfType("binary_operator")
+    .filter((op) => (operatorOf(op) === "=" || operatorOf(op) === "<-") && op.childForFieldName("left")?.text === name)
+    .map((op) => op.childForFieldName("right"));
+  const matched = body
+    .descendantsOfType("stab_clause")
+    .filter((clause) => clause.childForFieldName("left")?.descendantsOfType("identifier").some((id) => id.text === name))
+    .map((clause) => clause.parent?.parent)
+    .filter((call) => call !== null && call !== undefined && localCallee(call) === "case")
+    .map((call) => callArguments(call!)[0]);
+  return [...assigned, ...matched].filter((source): source is SyntaxNode => source !== null && source !== undefined);
 }
 
 /** `length(list)`, `Integer.to_string(partition)`, `index + 1`: a number, not input. */
@@ -164,11 +282,13 @@ function guardsAround(node: SyntaxNode): SyntaxNode[] {
 
 /** `is_atom(name)` or `name in [...]` / `name in @allowed` somewhere in the guard. */
 function boundsVariable(guard: SyntaxNode, name: string): boolean {
-  for (const n of guard.descendantsOfType(["call", "binary_operator"])) {
-    if (localCallee(n) === "is_atom" && callArguments(n)[0]?.text === name) return true;
-    if (n.type === "binary_operator" && operatorOf(n) === "in" && n.childForFieldName("left")?.text === name) return true;
-  }
-  return false;
+  if (isAtomGuard(guard, name)) return true;
+  return guard.descendantsOfType("binary_operator").some((n) => operatorOf(n) === "in" && n.childForFieldName("left")?.text === name);
+}
+
+/** `is_atom(name)` somewhere in the guard. */
+function isAtomGuard(guard: SyntaxNode, name: string): boolean {
+  return guard.descendantsOfType("call").some((n) => localCallee(n) === "is_atom" && callArguments(n)[0]?.text === name);
 }
 
 function isAtomMaker(callee: { module: string; fun: string }): boolean {

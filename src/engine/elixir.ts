@@ -261,15 +261,39 @@ const TEST_SUPPORT_SEGMENT = /^(ExUnit|Test|Testing|TestHelpers?|TestSupport|\w+
 
 /**
  * The kind of code a node is, refining its file's kind by the module it sits in: `Mix.*`
- * modules (tasks and the helpers of generators) are command-line code, test-support modules
- * shipped in `lib/` are test code.
+ * modules (tasks and the helpers of generators) and modules that call Mix at run time are
+ * command-line code, test-support modules shipped in `lib/` are test code.
  */
 export function codeKindAt(node: SyntaxNode, fileKind: FileKind): FileKind {
   if (fileKind !== "production") return fileKind;
   for (let module = enclosingModule(node); module; module = enclosingModule(module)) {
     const name = callArguments(module)[0]?.text ?? "";
-    if (name.startsWith("Mix.")) return "script";
+    if (name.startsWith("Mix.") || callsMixAtRunTime(module)) return "script";
     if (name.split(".").some((segment) => TEST_SUPPORT_SEGMENT.test(segment))) return "test";
   }
   return fileKind;
+}
+
+/** `Mix.env/0` and `Mix.target/0` are read at compile time by ordinary application code. */
+const MIX_AT_COMPILE_TIME = new Set(["env", "target"]);
+
+/**
+ * Mix is a build tool and is not part of a release: a module that calls `Mix.Project.config()`
+ * or `Mix.shell()` from its functions can only run under Mix — a generator, a code reloader, a
+ * compiler — never in the long-lived node the rules protect.
+ */
+function callsMixAtRunTime(module: SyntaxNode): boolean {
+  return module.descendantsOfType("call").some((call) => {
+    const callee = remoteCallee(call);
+    if (!callee || !(callee.module === "Mix" || callee.module.startsWith("Mix."))) return false;
+    return !(callee.module === "Mix" && MIX_AT_COMPILE_TIME.has(callee.fun)) && isRunTimeCode(call) && !isOptionalUse(call);
+  });
+}
+
+/** `if Code.ensure_loaded?(Mix) do Mix.… end`: the module also runs where Mix is absent. */
+function isOptionalUse(call: SyntaxNode): boolean {
+  for (let n = call.parent; n; n = n.parent) {
+    if (localCallee(n) === "if" && /\b(Code\.ensure_loaded\??|function_exported\?)\(/.test(callArguments(n)[0]?.text ?? "")) return true;
+  }
+  return false;
 }
