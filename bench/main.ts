@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { rules } from "../rules/index.js";
+import { reviewSettings } from "../src/config/settings.js";
 import { analyseSource } from "../src/engine/analyse.js";
+import { analysisRequest } from "../src/engine/file-analyser.js";
 import { parseElixir } from "../src/engine/parser.js";
 import { DEFAULT_EXAMPLE_PATH, exampleSource } from "../src/engine/examples.js";
 import { packageRoot } from "../src/package-root.js";
+import { ProcessPoolAnalyser } from "../src/sandbox/process-pool-analyser.js";
 
 /**
  * How much the rules cost on top of parsing. Both are measured in the same run on the same
  * input, so the ratio holds on a noisy machine where seconds do not. Give folders of Elixir code
  * to measure on them (`npm run bench -- ~/src/phoenix`); otherwise the input is every rule's
  * examples and the example pull request, repeated into a large input (several MB, many files).
+ * The app and the CLI analyse in a pool of processes under a per-file budget: that path is
+ * measured too, against the same baseline.
  */
 const RUNS = 5;
 const LARGE_INPUT_BYTES = 4_000_000;
@@ -55,7 +61,19 @@ for (let run = 0; run < RUNS; run++) {
   analysis.push(timed(() => (findings = files.reduce((n, f) => n + analyseSource(f.path, f.source, rules).findings.length, 0))));
 }
 
+// The production path: every file sent to the process pool, as a review does.
+const settings = reviewSettings(rules);
+const pool = new ProcessPoolAnalyser();
+const pooled: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  const start = performance.now();
+  await Promise.all(files.map((f) => pool.analyse(analysisRequest(f.path, f.source, settings))));
+  pooled.push(performance.now() - start);
+}
+await pool.close();
+
 const parseMs = median(parseOnly);
+const pooledMs = median(pooled);
 const analysisMs = median(analysis);
 const mb = bytes / 1e6;
 process.stdout.write(
@@ -64,6 +82,8 @@ process.stdout.write(
     `baseline — tree-sitter parse only: ${parseMs.toFixed(1)} ms (${(mb / (parseMs / 1000)).toFixed(1)} MB/s)`,
     `analysis — parse + ${rules.length} rules:    ${analysisMs.toFixed(1)} ms (${(mb / (analysisMs / 1000)).toFixed(1)} MB/s), ${findings} findings`,
     `ratio analysis/parse: ${(analysisMs / parseMs).toFixed(2)}×`,
+    `process pool — ${availableParallelism()} CPUs, per-file budget: ${pooledMs.toFixed(1)} ms (${(mb / (pooledMs / 1000)).toFixed(1)} MB/s)`,
+    `ratio pool/parse: ${(pooledMs / parseMs).toFixed(2)}×`,
     "",
   ].join("\n"),
 );

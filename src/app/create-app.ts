@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ApplicationFunction } from "probot";
 import { rules as allRules } from "../../rules/index.js";
+import type { FileAnalyser } from "../engine/file-analyser.js";
 import type { Rule } from "../engine/rule.js";
 import { InProcessReviewQueue } from "../queue/in-process-queue.js";
 import type { ReviewQueue, ReviewWorker } from "../queue/review-queue.js";
@@ -12,6 +13,8 @@ export interface AppOptions {
   appId: number;
   /** The rules to review with; every rule unless told otherwise. */
   rules?: readonly Rule[];
+  /** Parses and judges each file: a process pool under a per-file budget in production. */
+  analyser: FileAnalyser;
   /** Builds the queue jobs wait in; the in-process queue unless told otherwise. */
   makeQueue?: (worker: ReviewWorker, log: Logger) => ReviewQueue;
 }
@@ -19,6 +22,6 @@ export interface AppOptions {
 export function createApp(options: AppOptions): ApplicationFunction {
   return (app) => {
     const makeQueue = options.makeQueue ?? ((worker, log) => new InProcessReviewQueue(worker, log));
-    registerHandlers(app, makeQueue(reviewWorker(app, options.rules ?? allRules), app.log), options.appId);
+    registerHandlers(app, makeQueue(reviewWorker(app, options.rules ?? allRules, options.analyser), app.log), options.appId);
   };
 }

@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import type { FileAnalyser } from "../engine/file-analyser.js";
 import type { Rule } from "../engine/rule.js";
 import { gitHubPlatform, pullRequestsForCommit } from "../github/pull-request-platform.js";
 import { retryOnSecondaryRateLimit } from "../github/rate-limits.js";
@@ -6,7 +7,7 @@ import type { ReviewWorker } from "../queue/review-queue.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
 
 /** Runs one review job with a fresh installation token, and logs one line per review. */
-export function reviewWorker(app: Probot, rules: readonly Rule[]): ReviewWorker {
+export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: FileAnalyser): ReviewWorker {
   return async (job) => {
     const octokit = await app.auth(job.installationId);
     retryOnSecondaryRateLimit(octokit);
@@ -15,7 +16,7 @@ export function reviewWorker(app: Probot, rules: readonly Rule[]): ReviewWorker 
     for (const pullNumber of pullNumbers) {
       const started = performance.now();
       const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha, defaultBranch: job.defaultBranch });
-      const summary = await reviewPullRequest(platform, job.headSha, rules);
+      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser);
       for (const failure of summary.ruleFailures) {
         app.log.warn({ repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, ruleId: failure.ruleId, path: failure.path, reason: failure.message }, "rule failed on a file");
       }

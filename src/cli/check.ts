@@ -5,6 +5,7 @@ import type { Finding, ReviewNote } from "../model.js";
 import { analyseChanges, analyseFiles } from "../review/analyse-changes.js";
 import type { ChangedFile } from "../review/platform.js";
 import { reviewSettings, type FailOn } from "../config/settings.js";
+import type { FileAnalyser } from "../engine/file-analyser.js";
 import { elixirFilesUnder } from "./files.js";
 import { patchesSince } from "./git.js";
 import { loadLocalPolicy } from "./policy.js";
@@ -16,6 +17,8 @@ export interface CheckOptions {
   /** Keep the findings on lines changed since this git revision, as the app keeps a PR's. */
   diff?: string;
   cwd: string;
+  /** The app's analyser: a process pool with the per-file budget. */
+  analyser: FileAnalyser;
 }
 
 /** The local review: the same engine, policy and, with `diff`, the same scoping as the app. */
@@ -24,11 +27,11 @@ export async function check(options: CheckOptions): Promise<{ findings: Finding[
   const settings = reviewSettings(rules, policy);
   const files = (await elixirFilesUnder(options.paths, options.cwd)).filter((path) => settings.includes(path));
   const reader = { readFile: (path: string) => readFile(resolve(options.cwd, path), "utf8") };
-  if (options.diff === undefined) return { ...(await analyseFiles(reader, files, settings)), failOn: settings.failOn };
+  if (options.diff === undefined) return { ...(await analyseFiles(reader, files, settings, options.analyser)), failOn: settings.failOn };
 
   const patches = await patchesSince(options.diff, options.cwd);
   const selected = new Set(files);
   const changed = [...patches].filter(([path]) => selected.has(path)).map(([path, patch]): ChangedFile => ({ path, status: "modified", patch }));
-  const { findings, notes } = await analyseChanges(changed, reader, settings);
+  const { findings, notes } = await analyseChanges(changed, reader, settings, options.analyser);
   return { findings, notes, failOn: settings.failOn };
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { formatJson, formatNotes, formatText } from "../report/terminal.js";
 import { describePolicy } from "../config/describe.js";
 import { fails } from "../config/settings.js";
+import { sandboxSettingsFromEnv } from "../sandbox/file-budget.js";
+import { ProcessPoolAnalyser } from "../sandbox/process-pool-analyser.js";
 import { check } from "./check.js";
 import { UsageError } from "./files.js";
 import { loadLocalPolicy } from "./policy.js";
@@ -24,8 +26,18 @@ program
   .option("--diff <git-ref>", "only report findings on lines changed since this git revision, as the app scopes a pull request")
   .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-  .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json" }) => {
-    const { findings, notes, failOn } = await check({ paths, cwd: process.cwd(), ...(options.diff === undefined ? {} : { diff: options.diff }), ...(options.config === undefined ? {} : { config: options.config }) });
+  .option("--file-time <ms>", "skip a file whose analysis takes longer (default: OTP_REVIEW_FILE_TIME_MS or 5000)", positiveInteger)
+  .option("--file-memory <mb>", "skip a file whose analysis needs more memory (default: OTP_REVIEW_FILE_MEMORY_MB or 512)", positiveInteger)
+  .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json"; fileTime?: number; fileMemory?: number }) => {
+    const { budget, processes } = sandboxSettingsFromEnv(process.env);
+    const analyser = new ProcessPoolAnalyser({ budget: { timeMs: options.fileTime ?? budget.timeMs, memoryMb: options.fileMemory ?? budget.memoryMb }, ...(processes === undefined ? {} : { processes }) });
+    const { findings, notes, failOn } = await check({
+      paths,
+      cwd: process.cwd(),
+      analyser,
+      ...(options.diff === undefined ? {} : { diff: options.diff }),
+      ...(options.config === undefined ? {} : { config: options.config }),
+    }).finally(() => analyser.close());
     process.stdout.write(options.format === "json" ? formatJson(findings, notes) : formatText(findings));
     if (options.format === "text") process.stderr.write(formatNotes(notes));
     process.exitCode = findings.some((f) => fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
@@ -39,6 +51,12 @@ program
     const { policy, source, provenance } = await loadLocalPolicy(process.cwd(), options.config);
     process.stdout.write(`# effective policy, from ${source}\n${describePolicy(policy, provenance)}\n`);
   });
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError("expected a whole number above zero.");
+  return number;
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

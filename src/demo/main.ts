@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { rules } from "../../rules/index.js";
 import { packageRoot } from "../package-root.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
+import { ProcessPoolAnalyser } from "../sandbox/process-pool-analyser.js";
 import { fixturePlatform, readFixturePullRequest, type Posted } from "./fixture-platform.js";
 import { renderPosted } from "./render.js";
 
@@ -11,7 +12,8 @@ async function main(): Promise<void> {
   const directory = process.argv[2] ?? join(packageRoot(), "examples", "pull-request");
   const pr = await readFixturePullRequest(directory);
   const posted: Posted = {};
-  await reviewPullRequest(fixturePlatform(directory, posted), pr.head_sha, rules);
+  const analyser = new ProcessPoolAnalyser();
+  await reviewPullRequest(fixturePlatform(directory, posted), pr.head_sha, rules, analyser).finally(() => analyser.close());
   process.stdout.write(renderPosted(pr, posted));
 }
 

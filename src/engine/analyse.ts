@@ -58,7 +58,8 @@ export function analyseSource(path: string, source: string, rules: readonly Rule
   return { findings: withFingerprints(kept.sort(bySourceOrder)), notes };
 }
 
-function reasonToSkip(source: string): string | undefined {
+/** Why a file is not parsed at all — binary, or over the size limit — or undefined. */
+export function reasonToSkip(source: string): string | undefined {
   if (source.includes("\u0000")) return "is binary, not Elixir source; skipped";
   const bytes = Buffer.byteLength(source);
   if (bytes > MAX_SOURCE_BYTES) return `is ${Math.round(bytes / 1024)} KiB, over the ${MAX_SOURCE_BYTES / 1024} KiB analysis limit; skipped`;

@@ -6,31 +6,45 @@ import type { Captures, Rule } from "./rule.js";
 const CAPTURE_OR_STRING = /"(?:[^"\\]|\\.)*"|@([A-Za-z_][\w.-]*)/g;
 const SEPARATOR = "__";
 
-/** By the rules' query sources: a policy's rule list is new for each review, its queries are not. */
-const combined = new Map<string, Parser.Query>();
+/**
+ * Every distinct rule query this process has seen, and one query compiled from all of them.
+ * Compiling takes a quarter of a second, so it happens once per process: a policy that turns
+ * rules off runs the same query and drops the matches of the rules it turned off.
+ */
+const sources: string[] = [];
+let combined: Parser.Query | undefined;
+
+/** Compiles the rules' queries now rather than on the first file (a worker does this as it starts). */
+export function prepareQueries(rules: readonly Rule[]): Parser.Query {
+  const unseen = [...new Set(rules.map((rule) => rule.query))].filter((query) => !sources.includes(query));
+  if (combined && unseen.length === 0) return combined;
+  sources.push(...unseen);
+  combined = compileQuery(sources.map((query, index) => prefixCaptures(query, `q${index}${SEPARATOR}`)).join("\n"));
+  return combined;
+}
 
 /**
- * Every rule's captures for one tree, by rule index. All the rules' queries are compiled into
- * one query, once per rule list, so that tree-sitter walks a file once rather than once per rule;
- * each rule's capture names are prefixed with its index to tell the matches apart.
+ * Every rule's captures for one tree, by rule index: tree-sitter walks the file once for all
+ * the rules. Each query's capture names carry its index, to tell the matches apart; rules that
+ * share a query (the two atom rules) share its matches.
  */
 export function matchesByRule(rules: readonly Rule[], root: SyntaxNode): Captures[][] {
-  const key = rules.map((rule) => rule.query).join("\0");
-  let query = combined.get(key);
-  if (!query) {
-    query = compileQuery(rules.map((rule, index) => prefixCaptures(rule.query, `r${index}${SEPARATOR}`)).join("\n"));
-    combined.set(key, query);
-  }
+  const query = prepareQueries(rules);
+  const rulesByQuery = new Map<number, number[]>();
+  rules.forEach((rule, index) => {
+    const source = sources.indexOf(rule.query);
+    rulesByQuery.set(source, [...(rulesByQuery.get(source) ?? []), index]);
+  });
   const byRule: Captures[][] = rules.map(() => []);
   for (const match of query.matches(root)) {
     const captures: Record<string, SyntaxNode> = {};
-    let ruleIndex = -1;
+    let queryIndex = -1;
     for (const { name, node } of match.captures) {
       const cut = name.indexOf(SEPARATOR);
-      ruleIndex = Number(name.slice(1, cut));
+      queryIndex = Number(name.slice(1, cut));
       captures[name.slice(cut + SEPARATOR.length)] = node;
     }
-    if (ruleIndex >= 0) byRule[ruleIndex]!.push(captures);
+    for (const ruleIndex of rulesByQuery.get(queryIndex) ?? []) byRule[ruleIndex]!.push(captures);
   }
   return byRule;
 }

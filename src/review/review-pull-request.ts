@@ -2,6 +2,7 @@ import { describePolicy } from "../config/describe.js";
 import { parsePolicy, type ConfigError } from "../config/parse.js";
 import { resolvePolicy, type ResolvedPolicy } from "../config/resolve.js";
 import { fails, reviewSettings } from "../config/settings.js";
+import type { FileAnalyser } from "../engine/file-analyser.js";
 import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
 import { POLICY_PATH } from "../config/schema.js";
@@ -31,12 +32,12 @@ type Result = { output: CheckRunOutput; summary: ReviewSummary };
  * line comments, check run completed. The check run completes whatever happens — a run left
  * `in_progress` blocks merging forever where the check is required.
  */
-export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[]): Promise<ReviewSummary> {
+export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser): Promise<ReviewSummary> {
   const checkRunId = await platform.startCheckRun();
   let result: Result;
   try {
     const policy = resolvePolicy(await platform.readPolicies(), rules);
-    result = policy.ok ? await review(platform, sha, rules, policy) : invalidPolicy(policy.errors);
+    result = policy.ok ? await review(platform, sha, rules, analyser, policy) : invalidPolicy(policy.errors);
   } catch (error) {
     const output = failedCheckRunOutput(sha, messageOf(error));
     result = { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: messageOf(error) } };
@@ -57,11 +58,11 @@ function invalidPolicy(errors: readonly ConfigError[]): Result {
   return { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: "invalid policy" } };
 }
 
-async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[], policy: Extract<ResolvedPolicy, { ok: true }>): Promise<Result> {
+async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, policy: Extract<ResolvedPolicy, { ok: true }>): Promise<Result> {
   const settings = reviewSettings(rules, policy.policy);
   const ruleInfo = new Map(settings.rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
   const files = await platform.listChangedFiles();
-  const analysis = await analyseChanges(files, platform, settings);
+  const analysis = await analyseChanges(files, platform, settings, analyser);
   const head = await platform.currentHeadSha();
   if (head !== sha) {
     const output = supersededCheckRunOutput(sha, head);

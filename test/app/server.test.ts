@@ -10,6 +10,7 @@ import { rules } from "../../rules/index.js";
 import { createApp } from "../../src/app/create-app.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { InProcessReviewQueue } from "../../src/queue/in-process-queue.js";
+import { ProcessPoolAnalyser } from "../../src/sandbox/process-pool-analyser.js";
 import type { ReviewQueue } from "../../src/queue/review-queue.js";
 import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn } from "../helpers/github-stand-in.js";
 import { pullRequestEvent } from "../helpers/payloads.js";
@@ -23,16 +24,23 @@ describe("the webhook endpoint", () => {
   let server: Server;
   let queue: ReviewQueue;
 
+  let analyser: ProcessPoolAnalyser;
+
   beforeEach(async () => {
     const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit });
-    const middleware = await createNodeMiddleware(createApp({ appId: APP_ID, makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }), { probot });
+    // As in production: files are analysed in the process pool.
+    analyser = new ProcessPoolAnalyser({ processes: 1 });
+    const middleware = await createNodeMiddleware(createApp({ appId: APP_ID, analyser, makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }), { probot });
     server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     nock.enableNetConnect("127.0.0.1");
   });
 
-  afterEach(() => server.close());
+  afterEach(async () => {
+    server.close();
+    await analyser.close();
+  });
 
   async function post(body: string, signature: string): Promise<Response> {
     const { port } = server.address() as AddressInfo;

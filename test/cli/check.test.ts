@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { manyCaseBlocks } from "../helpers/crafted-elixir.js";
 import { runBuilt } from "../helpers/run.js";
 
 let dir: string;
@@ -127,6 +128,24 @@ describe("otp-review check", () => {
     expect(ran.stdout).toMatch(/^# effective policy, from \.github\/otp-review\.yml\n/);
     expect(ran.stdout).toContain("# fail_on: from .github/otp-review.yml\nfail_on: warning");
     expect(ran.stdout).toContain("# scope: from the defaults\nscope: added");
+  });
+
+  it("skips a file over the per-file budget, says so on stderr, and reports the rest", () => {
+    write("lib/generated.ex", manyCaseBlocks(4000));
+    write("lib/shop/cluster.ex", CLUSTER);
+
+    const ran = check("--file-time", "300");
+
+    expect(ran.status).toBe(1);
+    expect(ran.stdout).toContain("lib/shop/cluster.ex:2:");
+    expect(ran.stderr).toContain("otp-review: lib/generated.ex took longer than 0.3 s to analyse (the per-file budget); skipped");
+  });
+
+  it("refuses a budget that is not a whole number above zero, exit 2", () => {
+    const ran = check("--file-memory", "lots");
+
+    expect(ran.status).toBe(2);
+    expect(ran.stderr).toContain("option '--file-memory <mb>' argument 'lots' is invalid. expected a whole number above zero.");
   });
 
   it("reports a broken file on stderr and still analyses what parses", () => {

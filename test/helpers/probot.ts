@@ -1,6 +1,8 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
+import { rules as allRules } from "../../rules/index.js";
 import { createApp } from "../../src/app/create-app.js";
+import { inProcessAnalyser, type FileAnalyser } from "../../src/engine/file-analyser.js";
 import type { Rule } from "../../src/engine/rule.js";
 import { InProcessReviewQueue } from "../../src/queue/in-process-queue.js";
 import type { ReviewQueue } from "../../src/queue/review-queue.js";
@@ -31,10 +33,18 @@ export interface TestApp {
   drain(): Promise<void>;
 }
 
-/** The app loaded into a Probot like the one `probot run` makes; `probot` replaces it (GHE, logging). */
-export async function createTestApp(probot = new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit }), rules?: readonly Rule[]): Promise<TestApp> {
+export function testProbot(): Probot {
+  return new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit });
+}
+
+/**
+ * The app loaded into a Probot like the one `probot run` makes; `probot` replaces it (GHE,
+ * logging). Files are analysed in the test's process unless `analyser` says otherwise: the
+ * process pool and its budget have tests of their own, through the app too.
+ */
+export async function createTestApp(probot = testProbot(), rules?: readonly Rule[], analyser: FileAnalyser = inProcessAnalyser(rules ?? allRules)): Promise<TestApp> {
   let queue: ReviewQueue | undefined;
-  await probot.load(createApp({ appId: APP_ID, ...(rules ? { rules } : {}), makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }));
+  await probot.load(createApp({ appId: APP_ID, analyser, ...(rules ? { rules } : {}), makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }));
   return { probot, drain: () => queue!.drain() };
 }
 

@@ -1,0 +1,114 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import pidusage from "pidusage";
+import workerpool from "workerpool";
+import { reasonToSkip, type Analysis } from "../engine/analyse.js";
+import type { AnalysisRequest, FileAnalyser } from "../engine/file-analyser.js";
+import { packageRoot } from "../package-root.js";
+import { DEFAULT_FILE_BUDGET, type FileBudget } from "./file-budget.js";
+
+export interface ProcessPoolOptions {
+  budget?: FileBudget;
+  /** Processes analysing at once; up to 4, one per CPU. */
+  processes?: number;
+  /** The compiled worker; the one in `dist/` unless told otherwise. */
+  workerScript?: string;
+}
+
+/** How often a busy process's memory is read: often enough to stop a parse on its way to gigabytes. */
+const MEMORY_POLL_MS = 50;
+
+/** How long a task may wait for a process to boot and start on it, beyond the file's own budget. */
+const STARTUP_ALLOWANCE_MS = 30_000;
+
+/**
+ * Analyses files in a pool of child processes, each file under a time and memory budget. A file
+ * over budget has its process killed (a native parse cannot be interrupted any other way) and
+ * comes back as a note saying it was skipped; the pool starts a fresh process for the next file.
+ */
+export class ProcessPoolAnalyser implements FileAnalyser {
+  readonly #pool: workerpool.Pool;
+  readonly #budget: FileBudget;
+
+  constructor(options: ProcessPoolOptions = {}) {
+    this.#budget = options.budget ?? DEFAULT_FILE_BUDGET;
+    this.#pool = workerpool.pool(options.workerScript ?? join(packageRoot(), "dist", "src", "sandbox", "analysis-worker.js"), {
+      workerType: "process",
+      maxWorkers: options.processes ?? Math.min(4, availableParallelism()),
+      // A process over budget is stuck in native code: it cannot clean up, so do not wait for it to.
+      workerTerminateTimeout: 100,
+      // Not the parent's flags (a test runner's loaders, an inspector port): the worker is plain JavaScript.
+      forkOpts: { execArgv: [] },
+    });
+  }
+
+  async analyse(request: AnalysisRequest): Promise<Analysis> {
+    const skipped = reasonToSkip(request.source);
+    if (skipped) return { findings: [], notes: [{ path: request.path, message: skipped }] };
+    let watch: BudgetWatch | undefined;
+    const task = this.#pool.exec("analyse", [request], {
+      // The budget starts when a process starts on the file, not while a fresh process boots.
+      on: (event: { pid?: number }) => {
+        if (event.pid !== undefined) watch = watchBudget(event.pid, this.#budget, () => task.cancel());
+      },
+    });
+    try {
+      return (await task.timeout(this.#budget.timeMs + STARTUP_ALLOWANCE_MS)) as Analysis;
+    } catch (error) {
+      return { findings: [], notes: [{ path: request.path, message: this.#failure(error, watch?.exceeded) }] };
+    } finally {
+      watch?.stop();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.terminate(true);
+    pidusage.clear();
+  }
+
+  #failure(error: unknown, exceeded: Exceeded | undefined): string {
+    if (exceeded === "memory") return `needed more than ${this.#budget.memoryMb} MB to analyse (the per-file budget); skipped`;
+    if (exceeded === "time") return `took longer than ${this.#budget.timeMs / 1000} s to analyse (the per-file budget); skipped`;
+    if (error instanceof workerpool.Promise.TimeoutError) return `could not be analysed: no analysis process started on it within ${STARTUP_ALLOWANCE_MS / 1000} s; skipped`;
+    return `could not be analysed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; skipped`;
+  }
+}
+
+type Exceeded = "time" | "memory";
+
+interface BudgetWatch {
+  readonly exceeded: Exceeded | undefined;
+  stop(): void;
+}
+
+/**
+ * Watches the process working on one file: calls `onExceeded` once, when the file has taken
+ * longer than the budget or the process's resident memory has passed it.
+ */
+function watchBudget(pid: number, budget: FileBudget, onExceeded: () => void): BudgetWatch {
+  let exceeded: Exceeded | undefined;
+  let stopped = false;
+  const exceed = (what: Exceeded) => {
+    if (stopped || exceeded) return;
+    exceeded = what;
+    onExceeded();
+  };
+  const deadline = setTimeout(() => exceed("time"), budget.timeMs);
+  const poll = setInterval(() => {
+    pidusage(pid, (error, stats) => {
+      if (!error && stats.memory > budget.memoryMb * 1024 * 1024) exceed("memory");
+    });
+  }, MEMORY_POLL_MS);
+  deadline.unref();
+  poll.unref();
+  return {
+    get exceeded() {
+      return exceeded;
+    },
+    stop: () => {
+      stopped = true;
+      clearTimeout(deadline);
+      clearInterval(poll);
+    },
+  };
+}
