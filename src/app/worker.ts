@@ -8,7 +8,7 @@ import { reviewPullRequest } from "../review/review-pull-request.js";
 
 /** Runs one review job with a fresh installation token, and logs one line per review. */
 export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: FileAnalyser): ReviewWorker {
-  return async (job) => {
+  return async (job, superseded) => {
     const octokit = await app.auth(job.installationId);
     retryOnSecondaryRateLimit(octokit);
     const pullNumbers = job.pullNumber === undefined ? await pullRequestsForCommit(octokit, job.owner, job.repo, job.headSha) : [job.pullNumber];
@@ -16,7 +16,7 @@ export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: File
     for (const pullNumber of pullNumbers) {
       const started = performance.now();
       const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha, defaultBranch: job.defaultBranch });
-      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser);
+      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser, superseded);
       for (const failure of summary.ruleFailures) {
         app.log.warn({ repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, ruleId: failure.ruleId, path: failure.path, reason: failure.message }, "rule failed on a file");
       }

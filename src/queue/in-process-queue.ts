@@ -7,9 +7,9 @@ export const DEFAULT_REVIEW_CONCURRENCY = 4;
 
 /**
  * Runs review jobs in this process: at most `concurrency` at a time, one at a time per pull
- * request. A job identical to one still waiting (a redelivered webhook) is recorded once, and a
- * waiting job whose pull request has since received a newer push is dropped: its review would
- * only be superseded.
+ * request. A job identical to one still waiting (a redelivered webhook) is recorded once, a
+ * waiting job whose pull request has since received a newer push is dropped, and a running one is
+ * told to stop: its review would only be superseded.
  */
 export class InProcessReviewQueue implements ReviewQueue {
   readonly #running: PQueue;
@@ -17,6 +17,8 @@ export class InProcessReviewQueue implements ReviewQueue {
   readonly #waiting = new Set<string>();
   /** The newest commit queued for each pull request. */
   readonly #newest = new Map<string, string>();
+  /** The job running for each pull request, to stop when a newer push arrives. */
+  readonly #runningJobs = new Map<string, { sha: string; superseded: AbortController }>();
 
   constructor(
     private readonly worker: ReviewWorker,
@@ -34,7 +36,11 @@ export class InProcessReviewQueue implements ReviewQueue {
       return;
     }
     this.#waiting.add(identity);
-    if (job.trigger.startsWith("pull_request.")) this.#newest.set(key, job.headSha);
+    if (job.trigger.startsWith("pull_request.")) {
+      this.#newest.set(key, job.headSha);
+      const running = this.#runningJobs.get(key);
+      if (running && running.sha !== job.headSha) running.superseded.abort(job.headSha);
+    }
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const tail = previous.then(() =>
       this.#running.add(() => {
@@ -44,7 +50,7 @@ export class InProcessReviewQueue implements ReviewQueue {
           this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha, newerSha: newest }, "a newer push is queued; not reviewing this commit");
           return Promise.resolve();
         }
-        return this.#run(job);
+        return this.#run(job, key);
       }),
     );
     this.#tails.set(key, tail);
@@ -59,13 +65,17 @@ export class InProcessReviewQueue implements ReviewQueue {
     while (this.#tails.size > 0) await Promise.all(this.#tails.values());
   }
 
-  async #run(job: ReviewJob): Promise<void> {
+  async #run(job: ReviewJob, key: string): Promise<void> {
+    const superseded = new AbortController();
+    this.#runningJobs.set(key, { sha: job.headSha, superseded });
     try {
-      await this.worker(job);
+      await this.worker(job, superseded.signal);
     } catch (error) {
       // The message only: a client error object can carry request headers.
       const reason = error instanceof Error ? error.message : String(error);
       this.log.error({ reason, deliveryId: job.deliveryId, pullRequest: pullRequestKey(job), sha: job.headSha }, "review job failed");
+    } finally {
+      this.#runningJobs.delete(key);
     }
   }
 }

@@ -24,7 +24,11 @@ export interface ReviewQueue {
   drain(): Promise<void>;
 }
 
-export type ReviewWorker = (job: ReviewJob) => Promise<void>;
+/**
+ * Runs one job. `superseded` aborts when a newer push of the same pull request arrives while
+ * the job runs; its reason is the newer head sha.
+ */
+export type ReviewWorker = (job: ReviewJob, superseded: AbortSignal) => Promise<void>;
 
 /** Jobs of one pull request run one at a time, in order. */
 export function pullRequestKey(job: ReviewJob): string {

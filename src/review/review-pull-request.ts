@@ -32,12 +32,12 @@ type Result = { output: CheckRunOutput; summary: ReviewSummary };
  * line comments, check run completed. The check run completes whatever happens — a run left
  * `in_progress` blocks merging forever where the check is required.
  */
-export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser): Promise<ReviewSummary> {
+export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, superseded?: AbortSignal): Promise<ReviewSummary> {
   const checkRunId = await platform.startCheckRun();
   let result: Result;
   try {
     const policy = resolvePolicy(await platform.readPolicies(), rules);
-    result = policy.ok ? await review(platform, sha, rules, analyser, policy) : invalidPolicy(policy.errors);
+    result = policy.ok ? await review(platform, sha, rules, analyser, policy, superseded) : invalidPolicy(policy.errors);
   } catch (error) {
     const output = failedCheckRunOutput(sha, messageOf(error));
     result = { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: messageOf(error) } };
@@ -58,12 +58,13 @@ function invalidPolicy(errors: readonly ConfigError[]): Result {
   return { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: "invalid policy" } };
 }
 
-async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, policy: Extract<ResolvedPolicy, { ok: true }>): Promise<Result> {
+async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, policy: Extract<ResolvedPolicy, { ok: true }>, superseded?: AbortSignal): Promise<Result> {
   const settings = reviewSettings(rules, policy.policy);
   const ruleInfo = new Map(settings.rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
   const files = await platform.listChangedFiles();
-  const analysis = await analyseChanges(files, platform, settings, analyser);
-  const head = await platform.currentHeadSha();
+  const analysis = await analyseChanges(files, platform, settings, analyser, superseded);
+  // A newer push announced by webhook stops the review early; otherwise ask GitHub, as pushes can race the webhook.
+  const head = superseded?.aborted ? String(superseded.reason) : await platform.currentHeadSha();
   if (head !== sha) {
     const output = supersededCheckRunOutput(sha, head);
     return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted: 0, ruleFailures: analysis.notes.filter((n) => n.ruleId !== undefined), supersededBy: head } };

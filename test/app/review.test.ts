@@ -322,6 +322,33 @@ describe("a head that moved", () => {
   });
 });
 
+describe("a push while the older commit's review is running", () => {
+  it("stops the older review before it reads a file, completes its run as superseded by the newer commit, and reviews the newer one", async () => {
+    let githubAnswers!: () => void;
+    const slowGitHub = new Promise<void>((resolve) => (githubAnswers = resolve));
+    const newer: PullRequestData = { ...examplePullRequest(), headSha: "d".repeat(40) };
+    const older = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles(100, slowGitHub).updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    while (older.recorded.fileListPages.length === 0) await new Promise((r) => setTimeout(r, 5));
+    // The installation token is cached: the newer review does not ask for another.
+    const newerReview = new GitHubStandIn(newer).createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().updateCheckRun().createReview();
+    await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", newer));
+    githubAnswers();
+    await app.drain();
+
+    expect(older.scope.pendingMocks()).toStrictEqual([]);
+    expect(newerReview.scope.pendingMocks()).toStrictEqual([]);
+    expect(older.recorded.contentRequests).toEqual([]);
+    expect(older.recorded.reviews).toEqual([]);
+    expect(older.recorded.checkRunUpdates[0]!.body).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Superseded by ddddddd" } });
+    expect(older.recorded.checkRunUpdates[0]!.body.output.summary).toContain(`The pull request moved to ${newer.headSha}`);
+    expect(newerReview.recorded.reviews).toHaveLength(1);
+    expect(newerReview.recorded.reviews[0]).toMatchObject({ commit_id: newer.headSha });
+    expect(newerReview.recorded.checkRunCreates[0]).toMatchObject({ head_sha: newer.headSha });
+  });
+});
+
 describe("re-runs", () => {
   it("reviews the commit again when our check run is re-requested", async () => {
     const github = firstReview(new GitHubStandIn(pr)).createReview();

@@ -83,8 +83,11 @@ export class GitHubStandIn {
     return this;
   }
 
-  /** `pulls.listFiles`, paginated `perPage` at a time with GitHub's `Link` header. */
-  listFiles(perPage = 100): this {
+  /**
+   * `pulls.listFiles`, paginated `perPage` at a time with GitHub's `Link` header; answered once
+   * `until` settles, when given (a slow GitHub).
+   */
+  listFiles(perPage = 100, until?: Promise<unknown>): this {
     const pages = Math.max(1, Math.ceil(this.pr.files.length / perPage));
     for (let page = 1; page <= pages; page++) {
       const query = page === 1 ? { per_page: String(perPage) } : { per_page: String(perPage), page: String(page) };
@@ -92,10 +95,11 @@ export class GitHubStandIn {
       this.scope
         .get(`${this.repoPath}/pulls/${this.pr.number}/files`)
         .query(query)
-        .reply(200, () => {
+        .reply(async () => {
           this.recorded.fileListPages.push(String(page));
-          return this.pr.files.slice((page - 1) * perPage, page * perPage);
-        }, link);
+          await until;
+          return [200, this.pr.files.slice((page - 1) * perPage, page * perPage), link ?? {}];
+        });
     }
     return this;
   }

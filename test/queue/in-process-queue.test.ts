@@ -87,6 +87,30 @@ describe("InProcessReviewQueue", () => {
     expect(w.events.filter((e) => e.startsWith("start"))).toEqual(["start 1@a", "start 1@c"]);
   });
 
+  it("tells a running review to stop when a newer push of its pull request arrives, naming the newer commit", async () => {
+    const signals = new Map<string, AbortSignal>();
+    const w = controlledWorker();
+    const queue = new InProcessReviewQueue(async (j, superseded) => {
+      signals.set(`${j.pullNumber}@${j.headSha}`, superseded);
+      await w.worker(j);
+    }, log);
+
+    await queue.enqueue(job(1, "a"));
+    await queue.enqueue(job(2, "x"));
+    while (!signals.has("1@a") || !signals.has("2@x")) await new Promise((r) => setImmediate(r));
+    await queue.enqueue({ ...job(1, "a"), trigger: "check_run.rerequested", deliveryId: "rerun" });
+    await queue.enqueue(job(1, "b"));
+
+    expect(signals.get("1@a")!.aborted).toBe(true);
+    expect(signals.get("1@a")!.reason).toBe("b");
+    expect(signals.get("2@x")!.aborted).toBe(false);
+    await w.release("1@a");
+    await w.release("2@x");
+    await w.release("1@b");
+    await queue.drain();
+    expect(signals.get("1@b")!.aborted).toBe(false);
+  });
+
   it("goes on with the next job when one fails", async () => {
     const ran: string[] = [];
     const queue = new InProcessReviewQueue(
