@@ -1,5 +1,6 @@
 import type { Probot } from "probot";
 import type { ReviewQueue } from "../queue/review-queue.js";
+import { RERUN_ACTION } from "../report/check-run.js";
 import { jobFromCheck, jobFromPullRequest } from "./jobs.js";
 
 /** Pull request events that put a new head commit in front of reviewers. */
@@ -19,6 +20,13 @@ export function registerHandlers(app: Probot, queue: ReviewQueue, ourAppId: numb
   );
 
   app.on("check_run.rerequested", async (context) => {
+    const job = jobFromCheck("check_run", { ...context.payload, check: context.payload.check_run }, context.id, ourAppId);
+    if (job) await queue.enqueue(job);
+  });
+
+  // The "Re-run review" button of a run that could not finish.
+  app.on("check_run.requested_action", async (context) => {
+    if (context.payload.requested_action?.identifier !== RERUN_ACTION.identifier) return;
     const job = jobFromCheck("check_run", { ...context.payload, check: context.payload.check_run }, context.id, ourAppId);
     if (job) await queue.enqueue(job);
   });

@@ -61,6 +61,7 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
         conclusion: output.conclusion,
         completed_at: new Date().toISOString(),
         output: { title: output.title, summary: output.summary, ...text, annotations: batches.at(-1) ?? [] },
+        ...(output.actions ? { actions: output.actions } : {}),
       });
     },
 

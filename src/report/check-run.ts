@@ -27,7 +27,18 @@ export interface CheckRunOutput {
   summary: string;
   text?: string;
   annotations: Annotation[];
+  /** Buttons on the run (GitHub: label ≤ 20, description ≤ 40, identifier ≤ 20 characters). */
+  actions?: CheckRunAction[];
 }
+
+export interface CheckRunAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+/** Offered where a review could not finish: the cause (GitHub down, a timeout) is usually passing. */
+export const RERUN_ACTION: CheckRunAction = { label: "Re-run review", description: "Review this commit again", identifier: "rerun" };
 
 /** What a finished review hands the reporter. */
 export interface ReviewOutcome {
@@ -61,8 +72,8 @@ export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string
 
 /** The check run for a review that could not finish: it still completes, and says why. */
 export function failedCheckRunOutput(sha: string, reason: string): CheckRunOutput {
-  const summary = `The review of ${sha.slice(0, 7)} could not finish: ${reason}\n\nNothing was judged, so this check neither passes nor fails the pull request. Re-run the check to try again.`;
-  return { conclusion: "neutral", title: "Review could not finish", summary: truncateBytes(summary, MAX_OUTPUT_BYTES, () => "…"), annotations: [] };
+  const summary = `The review of ${sha.slice(0, 7)} could not finish: ${reason}\n\nNothing was judged, so this check neither passes nor fails the pull request. **Re-run review** tries again.`;
+  return { conclusion: "neutral", title: "Review could not finish", summary: truncateBytes(summary, MAX_OUTPUT_BYTES, () => "…"), annotations: [], actions: [RERUN_ACTION] };
 }
 
 /** The check run when the policy file is broken: it fails and quotes every error, located. */

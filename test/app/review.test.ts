@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { rightSideLines } from "../helpers/diff-lines.js";
 import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, type PullRequestData } from "../helpers/github-stand-in.js";
-import { checkRunRerequested, pullRequestEvent } from "../helpers/payloads.js";
+import { checkRunRequestedAction, checkRunRerequested, pullRequestEvent } from "../helpers/payloads.js";
 import { APP_ID, createTestApp, deliver, type TestApp } from "../helpers/probot.js";
 import { rules } from "../../rules/index.js";
 import { analyseSource } from "../../src/engine/analyse.js";
@@ -350,6 +350,18 @@ describe("a push while the older commit's review is running", () => {
 });
 
 describe("re-runs", () => {
+  it("reviews the commit again when the run's Re-run review button is pressed, and ignores other buttons", async () => {
+    const github = firstReview(new GitHubStandIn(pr)).createReview();
+
+    await deliver(app.probot, "check_run", checkRunRequestedAction(pr, APP_ID, "something-else"));
+    await deliver(app.probot, "check_run", checkRunRequestedAction(pr, APP_ID, "rerun"));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.checkRunCreates).toHaveLength(1);
+    expect(github.recorded.reviews[0].comments).toHaveLength(EXPECTED_COMMENTS.length);
+  });
+
   it("reviews the commit again when our check run is re-requested", async () => {
     const github = firstReview(new GitHubStandIn(pr)).createReview();
 

@@ -83,6 +83,7 @@ describe("a storm of 5xx answers from GitHub", () => {
     const completed = github.recorded.checkRunUpdates[0]!.body;
     expect(completed).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Review could not finish" } });
     expect(completed.output.summary).toContain("Service Unavailable");
+    expect(completed.actions).toEqual([{ label: "Re-run review", description: "Review this commit again", identifier: "rerun" }]);
     expect(github.recorded.reviews).toEqual([]);
   });
 });

@@ -31,7 +31,18 @@ export function pullRequestEvent(action: string, pr: PullRequestRef): Json {
 
 /** A `check_run.rerequested` of a run that belongs to the app with `appId`. */
 export function checkRunRerequested(pr: PullRequestRef, appId: number, pullRequests = [pr.number]): Json {
-  const payload = example("check_run", "rerequested");
+  return checkRunEvent("rerequested", pr, appId, pullRequests);
+}
+
+/** A button of our check run was pressed: `check_run.requested_action` with its identifier. */
+export function checkRunRequestedAction(pr: PullRequestRef, appId: number, identifier: string): Json {
+  const payload = checkRunEvent("requested_action", pr, appId, [pr.number]);
+  payload["requested_action"] = { identifier };
+  return payload;
+}
+
+function checkRunEvent(action: string, pr: PullRequestRef, appId: number, pullRequests: number[]): Json {
+  const payload = example("check_run", action);
   Object.assign(payload["check_run"], { head_sha: pr.headSha, name: "OTP Review", pull_requests: pullRequests.map((number) => ({ number, head: { sha: pr.headSha } })) });
   payload["check_run"].app.id = appId;
   Object.assign(payload["repository"], { name: pr.repo, full_name: `${pr.owner}/${pr.repo}` });
