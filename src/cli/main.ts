@@ -26,7 +26,7 @@ program
   .option("--diff <git-ref>", "only report findings on lines changed since this git revision, as the app scopes a pull request")
   .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-  .option("--file-time <ms>", "skip a file whose analysis takes longer (default: OTP_REVIEW_FILE_TIME_MS or 5000)", positiveInteger)
+  .option("--file-time <ms>", "skip a file whose analysis takes more CPU time (default: OTP_REVIEW_FILE_TIME_MS or 5000)", positiveInteger)
   .option("--file-memory <mb>", "skip a file whose analysis needs more memory (default: OTP_REVIEW_FILE_MEMORY_MB or 512)", positiveInteger)
   .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json"; fileTime?: number; fileMemory?: number }) => {
     const { budget, processes } = sandboxSettingsFromEnv(process.env);

@@ -45,8 +45,9 @@ const TO_ATOM: ReadonlyArray<[module: string, fun: string]> = [
 
 /**
  * How the node makes an atom from run-time input (`String.to_atom`), or null when its input is
- * bounded: literals, constants, values a guard allow-lists (`when x in @allowed`, `is_atom(x)`),
- * and names derived from other names — `Module.concat(parent, "Supervisor")`,
+ * bounded: literals, constants, configuration, values a guard or an earlier check allow-lists
+ * (`when x in @allowed`, `is_atom(x)`), strings made from existing atoms (`Atom.to_string`,
+ * `Module.split`), and names derived from other names — `Module.concat(parent, "Supervisor")`,
  * `:"#{name}_supervisor"` — where the variables are not named like data (ids, keys, input).
  */
 export function atomMaker(node: SyntaxNode): string | null {
@@ -147,7 +148,8 @@ function fieldName(node: SyntaxNode): string | undefined {
     const key = node.childForFieldName("key");
     return key?.type === "atom" ? key.text.slice(1) : undefined;
   }
-  const target = node.type === "call" && callArguments(node).length === 0 && !node.namedChildren.some((c) => c.type === "arguments") ? node.childForFieldName("target") : null;
+  // A field read has no argument list: `project.web_namespace`, not `project.web_namespace()`.
+  const target = node.type === "call" && !node.namedChildren.some((c) => c.type === "arguments") ? node.childForFieldName("target") : null;
   if (target?.type !== "dot" || target.childForFieldName("left")?.type !== "identifier") return undefined;
   return target.childForFieldName("right")?.text;
 }

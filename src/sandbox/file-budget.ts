@@ -6,7 +6,10 @@ import { z } from "zod";
  * crafted file is stopped by killing the process that parses it.
  */
 export interface FileBudget {
-  /** Wall-clock time for one file, from the moment a process starts on it. */
+  /**
+   * CPU time for one file. CPU time, not wall-clock: a busy machine slows every file down, but
+   * only a pathological one burns seconds of CPU.
+   */
   timeMs: number;
   /** Resident memory of the analysing process, its own ~60 MB included. */
   memoryMb: number;

@@ -15,11 +15,14 @@ export interface ProcessPoolOptions {
   workerScript?: string;
 }
 
-/** How often a busy process's memory is read: often enough to stop a parse on its way to gigabytes. */
-const MEMORY_POLL_MS = 50;
+/** How often a busy process's CPU time and memory are read: often enough to stop a parse on its way to gigabytes. */
+const POLL_MS = 50;
 
-/** How long a task may wait for a process to boot and start on it, beyond the file's own budget. */
-const STARTUP_ALLOWANCE_MS = 30_000;
+/**
+ * Wall-clock time a task may take beyond its CPU budget — to wait for a process to boot, or on
+ * a busy machine — before it is given up: the backstop for a process that hangs without working.
+ */
+const WALL_CLOCK_ALLOWANCE_MS = 30_000;
 
 /**
  * Analyses files in a pool of child processes, each file under a time and memory budget. A file
@@ -48,12 +51,12 @@ export class ProcessPoolAnalyser implements FileAnalyser {
     let watch: BudgetWatch | undefined;
     const task = this.#pool.exec("analyse", [request], {
       // The budget starts when a process starts on the file, not while a fresh process boots.
-      on: (event: { pid?: number }) => {
-        if (event.pid !== undefined) watch = watchBudget(event.pid, this.#budget, () => task.cancel());
+      on: (event: { pid?: number; cpuMs?: number }) => {
+        if (event.pid !== undefined) watch = watchBudget(event.pid, event.cpuMs ?? 0, this.#budget, () => task.cancel());
       },
     });
     try {
-      return (await task.timeout(this.#budget.timeMs + STARTUP_ALLOWANCE_MS)) as Analysis;
+      return (await task.timeout(this.#budget.timeMs + WALL_CLOCK_ALLOWANCE_MS)) as Analysis;
     } catch (error) {
       return { findings: [], notes: [{ path: request.path, message: this.#failure(error, watch?.exceeded) }] };
     } finally {
@@ -68,8 +71,8 @@ export class ProcessPoolAnalyser implements FileAnalyser {
 
   #failure(error: unknown, exceeded: Exceeded | undefined): string {
     if (exceeded === "memory") return `needed more than ${this.#budget.memoryMb} MB to analyse (the per-file budget); skipped`;
-    if (exceeded === "time") return `took longer than ${this.#budget.timeMs / 1000} s to analyse (the per-file budget); skipped`;
-    if (error instanceof workerpool.Promise.TimeoutError) return `could not be analysed: no analysis process started on it within ${STARTUP_ALLOWANCE_MS / 1000} s; skipped`;
+    if (exceeded === "time") return `took more than ${this.#budget.timeMs / 1000} s of CPU time to analyse (the per-file budget); skipped`;
+    if (error instanceof workerpool.Promise.TimeoutError) return `could not be analysed within ${(this.#budget.timeMs + WALL_CLOCK_ALLOWANCE_MS) / 1000} s; skipped`;
     return `could not be analysed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; skipped`;
   }
 }
@@ -82,10 +85,11 @@ interface BudgetWatch {
 }
 
 /**
- * Watches the process working on one file: calls `onExceeded` once, when the file has taken
- * longer than the budget or the process's resident memory has passed it.
+ * Watches the process working on one file: calls `onExceeded` once, when the file has used more
+ * CPU time than the budget (counted from `startCpuMs`, the process's CPU time when it started on
+ * the file) or the process's resident memory has passed it.
  */
-function watchBudget(pid: number, budget: FileBudget, onExceeded: () => void): BudgetWatch {
+function watchBudget(pid: number, startCpuMs: number, budget: FileBudget, onExceeded: () => void): BudgetWatch {
   let exceeded: Exceeded | undefined;
   let stopped = false;
   const exceed = (what: Exceeded) => {
@@ -93,13 +97,13 @@ function watchBudget(pid: number, budget: FileBudget, onExceeded: () => void): B
     exceeded = what;
     onExceeded();
   };
-  const deadline = setTimeout(() => exceed("time"), budget.timeMs);
   const poll = setInterval(() => {
     pidusage(pid, (error, stats) => {
-      if (!error && stats.memory > budget.memoryMb * 1024 * 1024) exceed("memory");
+      if (error) return;
+      if (stats.memory > budget.memoryMb * 1024 * 1024) exceed("memory");
+      else if (stats.ctime - startCpuMs > budget.timeMs) exceed("time");
     });
-  }, MEMORY_POLL_MS);
-  deadline.unref();
+  }, POLL_MS);
   poll.unref();
   return {
     get exceeded() {
@@ -107,7 +111,6 @@ function watchBudget(pid: number, budget: FileBudget, onExceeded: () => void): B
     },
     stop: () => {
       stopped = true;
-      clearTimeout(deadline);
       clearInterval(poll);
     },
   };
