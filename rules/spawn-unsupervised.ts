@@ -1,9 +1,11 @@
 import {
+  assignments,
   definitionBody,
   definitionName,
   effectiveArguments,
   enclosingDefinition,
   enclosingModule,
+  identifierUses,
   isRemoteCall,
   isRunTimeCode,
   localCallee,
@@ -173,7 +175,7 @@ function monitorsSpawner(call: SyntaxNode, body: SyntaxNode, module: SyntaxNode)
   if (!spawned || callers.length === 0) return false;
   const monitors = (code: SyntaxNode) => code.descendantsOfType("call").some((c) => isRemoteCall(c, "Process", ["monitor"]));
   if (monitors(spawned)) return callers.some((caller) => spawned.text.includes(`Process.monitor(${caller})`));
-  const helpers = spawned.descendantsOfType("call").filter((c) => callers.some((caller) => c.text.includes(caller))).map(localCallee);
+  const helpers = spawned.descendantsOfType("call").filter((c) => callers.some((caller) => identifierUses(c, caller).length > 0)).map(localCallee);
   return moduleDefinitions(module).some((def) => helpers.includes(definitionName(def)) && monitors(def));
 }
 
@@ -187,15 +189,6 @@ function boundNames(call: SyntaxNode, body: SyntaxNode): string[] {
     }
   }
   return [];
-}
-
-/** Every `left = right` (or `left <- right`) in the body. */
-function assignments(body: SyntaxNode, operator = "="): Array<[SyntaxNode, SyntaxNode]> {
-  return body.descendantsOfType("binary_operator").flatMap((op) => {
-    const left = op.childForFieldName("left");
-    const right = op.childForFieldName("right");
-    return operatorOf(op) === operator && left && right ? [[left, right] as [SyntaxNode, SyntaxNode]] : [];
-  });
 }
 
 /** The module defines a function of that name, so the call is not Kernel's. */

@@ -1,4 +1,5 @@
 import {
+  assignments,
   callArguments,
   definitionBody,
   definitionGuard,
@@ -251,10 +252,7 @@ function derivesFrom(name: string, site: SyntaxNode, depth: number, isSource: (s
 
 /** The values `name` is bound from in `body`: `name = v`, `name <- v`, and `case v do …name… ->`. */
 function bindingSources(body: SyntaxNode, name: string): SyntaxNode[] {
-  const assigned = body
-    .descendantsOfType("binary_operator")
-    .filter((op) => (operatorOf(op) === "=" || operatorOf(op) === "<-") && op.childForFieldName("left")?.text === name)
-    .map((op) => op.childForFieldName("right"));
+  const assigned = [...assignments(body), ...assignments(body, "<-")].filter(([left]) => left.text === name).map(([, right]) => right);
   const matched = body
     .descendantsOfType("stab_clause")
     .filter((clause) => clause.childForFieldName("left")?.descendantsOfType("identifier").some((id) => id.text === name))

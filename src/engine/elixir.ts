@@ -213,6 +213,15 @@ function isInsideBody(node: SyntaxNode, def: SyntaxNode): boolean {
 }
 
 /** Identifier nodes named `name` below `node` that are variables, not the names of called functions. */
+/** Every `left = right` (or, with `operator`, `left <- right`) inside `body`, as [left, right]. */
+export function assignments(body: SyntaxNode, operator: "=" | "<-" = "="): Array<[SyntaxNode, SyntaxNode]> {
+  return body.descendantsOfType("binary_operator").flatMap((op) => {
+    const left = op.childForFieldName("left");
+    const right = op.childForFieldName("right");
+    return operatorOf(op) === operator && left && right ? [[left, right] as [SyntaxNode, SyntaxNode]] : [];
+  });
+}
+
 export function identifierUses(node: SyntaxNode, name: string): SyntaxNode[] {
   return node.descendantsOfType("identifier").filter((n) => n.text === name && localCallee(n.parent!) === null);
 }

@@ -1,6 +1,5 @@
-import type { ReviewSettings } from "../config/settings.js";
 import type { Severity } from "../model.js";
-import { analyseSource, type Analysis } from "./analyse.js";
+import { analyseSource, type Analysis, type RuleOptions } from "./analyse.js";
 import type { FileKind } from "./file-kind.js";
 import type { OptionValues, Rule } from "./rule.js";
 
@@ -24,7 +23,14 @@ export interface FileAnalyser {
   close(): Promise<void>;
 }
 
-export function analysisRequest(path: string, source: string, settings: ReviewSettings): AnalysisRequest {
+/** What a request is made from: a policy's review settings are one. */
+export interface RuleSelection {
+  rules: readonly Rule[];
+  options: RuleOptions;
+  kindOf(path: string): FileKind;
+}
+
+export function analysisRequest(path: string, source: string, settings: RuleSelection): AnalysisRequest {
   return {
     path,
     source,
