@@ -1,6 +1,6 @@
 import { effectiveArguments, keywordKey, keywordValue } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { ALL_FILES, defineRule } from "../src/engine/rule.js";
+import { ALL_KINDS, defineRule } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -9,7 +9,11 @@ export default defineRule({
     summary: "A Broadway pipeline with several processor groups: processors are for run-time concurrency, not code organisation",
     guideSection: "Broadway Gotchas",
     principle: "Processors are for runtime, not code organization. Dispatch to modules in `handle_message`, don't add processors for different message types.",
-    message: "Several processor keys do not route messages by kind: Broadway supports one processor group, and its concurrency is about throughput. Keep one `processors: [default: …]` and dispatch on the message in `handle_message/3`.",
+    premise: "The guide: processors are for runtime, not code organization \u2014 dispatch to modules in `handle_message`. Evidence: a `Broadway.start_link` whose `processors:` list has more than one key.",
+    messages: {
+      default: "Several processor keys do not route messages by kind: Broadway supports one processor group, and its concurrency is about throughput. Keep one `processors: [default: …]` and dispatch on the message in `handle_message/3`.",
+      groups: "{count} processor groups: processors set run-time concurrency, they do not route messages. Keep one (`default: [concurrency: …]`) and dispatch on the message in `handle_message/3`.",
+    },
     explanation: `
 \`processors:\` configures how many processes run \`handle_message/3\` concurrently. It is not a
 routing table: every message goes through the same \`handle_message/3\` whatever the key, and
@@ -26,7 +30,8 @@ def handle_message(_processor, %Message{data: %{"type" => "order"}} = message, _
 
 def handle_message(_processor, message, _context), do: Refunds.handle(message)
 \`\`\``,
-    appliesTo: ALL_FILES,
+    appliesTo: ALL_KINDS,
+    runsOn: "anywhere",
   },
   query: `
 (call target: (dot left: (alias) @module right: (identifier) @fun)
@@ -38,7 +43,7 @@ def handle_message(_processor, message, _context), do: Refunds.handle(message)
     const processors = keywordValue(options, "processors");
     if (!processors || processors.type !== "list" || keyCount(processors) < 2) return null;
     const pair = options!.namedChildren.find((p) => keywordKey(p) === "processors");
-    return { node: pair ?? processors, message: `${keyCount(processors)} processor groups: processors set run-time concurrency, they do not route messages. Keep one (\`default: [concurrency: …]\`) and dispatch on the message in \`handle_message/3\`.` };
+    return { node: pair ?? processors, message: "groups", values: { count: String(keyCount(processors)) } };
   },
   examples: {
     valid: [

@@ -1,7 +1,7 @@
-import { callArguments, effectiveArguments, isRunTimeCode, localCallee, operatorOf, remoteCallee } from "../src/engine/elixir.js";
+import { callArguments, effectiveArguments, localCallee, operatorOf, remoteCallee } from "../src/engine/elixir.js";
 import { isWithin } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 /** Iterations that run their body once per element, as fast as they can. */
 const ITERATORS: ReadonlyArray<[module: string, fun: string]> = [
@@ -20,7 +20,8 @@ export default defineRule({
     summary: "`GenServer.cast` in a loop: a burst of messages with no back-pressure",
     guideSection: "GenServer Patterns",
     principle: "When in doubt, use `call` to ensure back-pressure.",
-    message: "Casting in a loop sends messages as fast as the loop runs, whatever the server can handle: its mailbox grows without bound. Use `GenServer.call` (the caller waits its turn), batch the items into one message, or use a bounded pipeline.",
+    premise: "The guide: when in doubt, use `call` to ensure back-pressure. Evidence: `GenServer.cast` to one and the same server inside a loop over input (`Enum.each`, a comprehension, recursion), so the sender outruns the receiver's mailbox.",
+    messages: { default: "Casting in a loop sends messages as fast as the loop runs, whatever the server can handle: its mailbox grows without bound. Use `GenServer.call` (the caller waits its turn), batch the items into one message, or use a bounded pipeline." },
     explanation: `
 \`GenServer.cast/2\` returns at once, whether or not the server keeps up. One cast is fine; a cast
 per element of a list sends the whole list into the server's mailbox in a burst. The server
@@ -32,7 +33,7 @@ every \`call\` to the same server now waits behind the burst, and a crash loses 
 - one message for the whole batch: \`GenServer.cast(server, {:import, items})\`;
 - a bounded pipeline (\`Task.Supervisor.async_stream_nolink\` with \`max_concurrency\`, GenStage,
   Broadway) when the work is large.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
   },
   query: `
 (call target: (dot left: (alias) @module right: (identifier) @fun)
@@ -42,7 +43,7 @@ every \`call\` to the same server now waits behind the burst, and a crash loses 
   refine({ report }) {
     const loop = report ? enclosingLoop(report) : null;
     const target = report ? effectiveArguments(report)[0] : undefined;
-    if (!report || !loop || !target || !isRunTimeCode(report)) return null;
+    if (!loop || !target) return null;
     // One cast to each of many processes is a broadcast, not a burst into one mailbox.
     return !varies(target, loop);
   },

@@ -1,4 +1,4 @@
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -7,7 +7,8 @@ export default defineRule({
     summary: "A DETS table, which stops at 2 GB",
     guideSection: "Storage Options",
     principle: "Disk persistence: DETS (2GB limit).",
-    message: "DETS files cannot grow past 2 GB, and a table that is not closed cleanly is repaired at the next open, which can take minutes. Make sure the data stays small, or use a database.",
+    premise: "The guide's storage table: DETS has a 2 GB limit. Evidence: production code opens a DETS table, where the limit and the repair after an unclean stop must be accepted knowingly.",
+    messages: { default: "DETS files cannot grow past 2 GB, and a table that is not closed cleanly is repaired at the next open, which can take minutes. Make sure the data stays small, or use a database." },
     explanation: `
 DETS is Erlang's disk-based term storage. Two limits surprise teams in production:
 
@@ -18,7 +19,7 @@ DETS is Erlang's disk-based term storage. Two limits surprise teams in productio
 
 DETS fits small, local, rarely written data. For more, use a database (PostgreSQL through Ecto),
 Mnesia's \`disc_copies\` for transactions and distribution, or CubDB for an embedded store.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
   },
   query: `
 (call target: (dot left: (atom) @module right: (identifier) @fun)

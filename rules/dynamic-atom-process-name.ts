@@ -1,15 +1,18 @@
-import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
-import { isRunTimeCode } from "../src/engine/elixir.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { ATOM_MAKER_QUERY, ATOM_WAIVERS, capitalised, judgeAtom, processNameUse, tableNameUse } from "../src/engine/atoms.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
     id: "dynamic-atom-process-name",
     severity: "error",
-    summary: "A process name made into an atom at run time",
+    summary: "A process or ETS table name made into an atom at run time",
     guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
     principle: "Use Registry for names—never create atoms dynamically.",
-    message: "This makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: `{:via, Registry, {MyApp.Registry, id}}`.",
+    premise: "The guide: use Registry for names — never create atoms dynamically for process names. Evidence: an atom made at run time from a value that is not a bounded set (not a literal, configuration or a name derived from a module) is used as a process name (`name:`, `Process.register`, `Keyword.put(opts, :name, …)`) — always high confidence — or as the name of a named ETS table, one table and one atom per entity.",
+    messages: {
+      default: "{maker} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: `{:via, Registry, {MyApp.Registry, id}}`.",
+      table: "{maker} names an ETS table with a new atom per value; atoms are never freed. Drop `:named_table` and keep the table reference (the tid) in the owner's state or a Registry.",
+    },
     explanation: `
 Atoms are never garbage-collected, and the atom table is finite (1,048,576 entries by default).
 Naming a process with an atom built from run-time data — a user id, a tenant, a topic — adds an
@@ -26,13 +29,19 @@ GenServer.start_link(__MODULE__, id, name: via_tuple(id))
 
 Pair it with a \`DynamicSupervisor\` (or \`PartitionSupervisor\` for millions of children).
 Cluster-wide names belong in \`:pg\` or Horde, not in atoms.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
+    waivedBy: ATOM_WAIVERS,
   },
   query: ATOM_MAKER_QUERY,
-  refine({ report }) {
-    const maker = report ? atomMaker(report) : null;
-    if (!report || !maker || !processNameUse(report) || !isRunTimeCode(report)) return null;
-    return { message: `${capitalised(maker)} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: \`{:via, Registry, {MyApp.Registry, id}}\`.` };
+  refine({ report }, file) {
+    const { model } = file.semantics;
+    const process = processNameUse(report, model);
+    const table = process ? null : tableNameUse(report, model);
+    if (!process && !table) return null;
+    const judged = judgeAtom(report, file.semantics.provenance, "name");
+    if (!judged) return null;
+    const values = { maker: capitalised(judged.maker) };
+    return process ? { values } : { message: "table", values, confidence: judged.origin === "external" ? "high" : "medium" };
   },
   examples: {
     valid: [

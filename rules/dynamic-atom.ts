@@ -1,13 +1,16 @@
-import { ATOM_MAKER_QUERY, atomMaker, capitalised, processNameUse } from "../src/engine/atoms.js";
-import { effectiveArguments, isRunTimeCode, keywordValue } from "../src/engine/elixir.js";
+import { ATOM_MAKER_QUERY, ATOM_WAIVERS, capitalised, judgeAtom } from "../src/engine/atoms.js";
+import { effectiveArguments, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { defineRule, PRODUCTION_ONLY, type Captures } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
-const JASON_ATOM_KEYS_QUERY = `
-(call target: (dot left: (alias) @module right: (identifier) @fun)
-  (#eq? @module "Jason")
-  (#any-of? @fun "decode" "decode!")) @report @jason
+/** `keys: :atoms` wherever JSON is decoded: a `Jason.decode` call, a Tesla or Req client's options, a Plug parser. */
+const ATOM_KEYS_QUERY = `
+(pair key: (keyword) @key value: (atom) @value
+  (#match? @key "^keys:")
+  (#eq? @value ":atoms")) @report @keys
 `;
+/** Decoders and the options that reach one. */
+const JSON_CONTEXT = /^(Jason|Poison|JSON|Jiffy)$|engine_opts|json_decoder|decode_json|Tesla\.Middleware\.(JSON|DecodeJson)/;
 
 export default defineRule({
   meta: {
@@ -16,7 +19,11 @@ export default defineRule({
     summary: "An atom made from run-time input",
     guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
     principle: "Never create atoms dynamically.",
-    message: "This makes atoms from run-time input, and atoms are never freed. Use `String.to_existing_atom/1`, a map from strings to known atoms, or keep the string.",
+    premise: "Atoms are never freed, so the guide says never to create them dynamically. Evidence: the text an atom is made from comes from an unbounded set — from outside the program (request params, message or socket payloads, decoded JSON, bytes read) for high confidence, or from a value the file cannot trace (a public function's parameter) for medium. Literals, elements of literal lists, configuration, values a guard allow-lists and names derived from atoms the program already has are bounded, and are not findings; nor are conversions a comment right above explains, or that Credo or Sobelow were told to skip.",
+    messages: {
+      default: "{maker} makes atoms from run-time input, and atoms are never freed. Map the strings you expect to atoms (`%{\"asc\" => :asc}`), or keep the string.",
+      jsonKeys: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys.",
+    },
     explanation: `
 Atoms are never garbage-collected, and the atom table is finite (1,048,576 entries by default).
 Every distinct value turned into an atom at run time stays for the life of the node; input from
@@ -32,20 +39,26 @@ Instead:
 
 Code that runs at compile time — module attributes, the module body, macros, \`unquote\` in
 generated definitions — makes a fixed number of atoms and is not flagged.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
+    runsOn: "anywhere",
+    waivedBy: ATOM_WAIVERS,
+    defersTo: "dynamic-atom-process-name",
   },
-  query: ATOM_MAKER_QUERY + JASON_ATOM_KEYS_QUERY,
-  refine(captures) {
-    const { report } = captures;
-    if (!report) return null;
-    if (captures.jason) {
-      const keys = atomKeysOption(captures);
-      if (!keys || !isRunTimeCode(report)) return null;
-      return { message: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys.", fix: { node: keys, text: ":atoms!" } };
+  query: ATOM_MAKER_QUERY + ATOM_KEYS_QUERY,
+  refine({ report, keys, value }, file) {
+    const { semantics } = file;
+    if (keys && value) {
+      const decoder = jsonDecoder(report);
+      if (!decoder) return null;
+      const input = decoder.type === "call" && remoteCallee(decoder) ? effectiveArguments(decoder)[0] : undefined;
+      // A client's or a parser's options decode every response or request body: outside input.
+      const confidence = !input || semantics.provenance.originOf(input) === "external" ? "high" : "medium";
+      return { node: value, message: "jsonKeys", confidence, fix: { node: value, text: ":atoms!" } };
     }
-    const maker = atomMaker(report);
-    if (!maker || processNameUse(report) || !isRunTimeCode(report)) return null;
-    return { message: `${capitalised(maker)} makes atoms from run-time input, and atoms are never freed. Use \`String.to_existing_atom/1\`, a map from strings to known atoms, or keep the string.` };
+    if (!semantics.isRunTime(report)) return null;
+    const judged = judgeAtom(report, semantics.provenance);
+    if (!judged || semantics.comments.isExplained(report, /atom/i)) return null;
+    return { values: { maker: capitalised(judged.maker) }, confidence: judged.origin === "external" ? "high" : "medium" };
   },
   examples: {
     valid: [
@@ -193,12 +206,12 @@ defmodule MyApp.Webhook do
 end`,
       },
       {
-        note: "A record's fields are data, a lower-case map key is not an environment variable, and Mix used only where it is loaded does not make a module a build tool.",
+        note: "Outside data inside a built name is still outside data, a lower-case map key is not an environment variable, and Mix used only where it is loaded does not make a module a build tool.",
         code: `
-defmodule MyApp.Import do
-  def api_name(car) do
+defmodule MyAppWeb.ImportController do
+  def api_name(conn, %{"car" => car}) do
     # ruleid: dynamic-atom
-    :"api_#{car.name}"
+    :"api_#{car["name"]}"
   end
 
   def sort(params) do
@@ -217,9 +230,15 @@ end`,
   },
 });
 
-/** The `:atoms` of `keys: :atoms`, if the call decodes keys to new atoms. */
-function atomKeysOption({ report }: Captures): SyntaxNode | undefined {
-  const options = report ? effectiveArguments(report)[1] : undefined;
-  const keys = keywordValue(options, "keys");
-  return keys?.text === ":atoms" ? keys : undefined;
+/** The call or option that decodes JSON with these options, within a few levels of the pair. */
+function jsonDecoder(pair: SyntaxNode): SyntaxNode | undefined {
+  let n: SyntaxNode | null = pair.parent;
+  for (let depth = 0; n && depth < 6; n = n.parent, depth++) {
+    const callee = n.type === "call" ? remoteCallee(n) : null;
+    if (callee && JSON_CONTEXT.test(callee.module)) return n;
+    if (n.type === "pair" && JSON_CONTEXT.test(n.childForFieldName("key")?.text ?? "")) return n;
+    if (n.type === "call" && JSON_CONTEXT.test(n.text.slice(0, 80))) return n;
+  }
+  return undefined;
 }
+

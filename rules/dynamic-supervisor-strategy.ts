@@ -1,5 +1,5 @@
 import { effectiveArguments, keywordValue } from "../src/engine/elixir.js";
-import { ALL_FILES, defineRule } from "../src/engine/rule.js";
+import { ALL_KINDS, defineRule } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -8,7 +8,8 @@ export default defineRule({
     summary: "A `DynamicSupervisor` with a strategy other than `:one_for_one`",
     guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
     principle: "DynamicSupervisor only supports `:one_for_one` (dynamic children have no ordering).",
-    message: "`DynamicSupervisor` only supports `strategy: :one_for_one`: its children are started one by one at run time and have no order. Use `:one_for_one`; put children that depend on each other under a `Supervisor` you start as one child.",
+    premise: "The guide: DynamicSupervisor only supports `:one_for_one`. Evidence: a `DynamicSupervisor` started or initialised with any other strategy.",
+    messages: { default: "`DynamicSupervisor` only supports `strategy: :one_for_one`: its children are started one by one at run time and have no order. Use `:one_for_one`; put children that depend on each other under a `Supervisor` you start as one child." },
     explanation: `
 A \`DynamicSupervisor\` starts children on demand, each independent of the others, so they have no
 order to restart in: \`:one_for_one\` is the only strategy it supports, and
@@ -21,7 +22,8 @@ When several processes must live and die together, make them one unit: a \`Super
 \`\`\`elixir
 DynamicSupervisor.start_child(MyApp.RoomSupervisor, {MyApp.Room.Supervisor, room_id})
 \`\`\``,
-    appliesTo: ALL_FILES,
+    appliesTo: ALL_KINDS,
+    runsOn: "anywhere",
   },
   query: `
 (call target: (dot left: (alias) @module right: (identifier) @fun)

@@ -1,7 +1,7 @@
 import { definitionName, definitionParameters, enclosingModule, keywordKey, moduleDefinitions } from "../src/engine/elixir.js";
 import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 const CALLBACKS = new Set(["handle_call", "handle_cast", "handle_info", "handle_continue"]);
 
@@ -15,7 +15,11 @@ export default defineRule({
     summary: "A GenServer whose callbacks switch on 3 or more values of one state field: an implicit state machine",
     guideSection: "Abstraction Decision Tree",
     principle: "Request/response? Explicit states? Yes → GenStateMachine.",
-    message: "These callbacks switch on several values of one state field: a state machine written by hand. `:gen_statem` (or `GenStateMachine`) makes the states and their transitions explicit, with state timeouts and postponed events built in.",
+    premise: "The guide's decision tree: explicit states \u2192 GenStateMachine. Evidence: a GenServer's callbacks pattern-match one state field against several atom values, a state machine written by hand.",
+    messages: {
+      default: "These callbacks switch on several values of one state field: a state machine written by hand. `:gen_statem` (or `GenStateMachine`) makes the states and their transitions explicit, with state timeouts and postponed events built in.",
+      states: "The callbacks switch on {count} values of `{field}` ({values}): a state machine written by hand. `:gen_statem` (or `GenStateMachine`) makes the states and transitions explicit.",
+    },
     explanation: `
 When a GenServer's callback heads match on \`%{status: :connecting}\`, \`%{status: :connected}\`,
 \`%{status: :closing}\`… it is a state machine whose states are spread over clause heads and whose
@@ -34,7 +38,8 @@ def connecting({:call, _from}, :send, _data), do: {:keep_state_and_data, :postpo
 \`\`\`
 
 One or two values of a flag are not a state machine and are not flagged.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
+    runsOn: "anywhere",
   },
   query: USE_GENSERVER_QUERY,
   refine({ report }) {
@@ -48,7 +53,7 @@ One or two values of a flag are not a state machine and are not flagged.`,
     }
     const [field, values] = [...valuesByField].find(([, v]) => v.size >= STATES_THRESHOLD) ?? [];
     if (!field || !values) return null;
-    return { message: `The callbacks switch on ${values.size} values of \`${field}\` (${[...values].join(", ")}): a state machine written by hand. \`:gen_statem\` (or \`GenStateMachine\`) makes the states and transitions explicit.` };
+    return { message: "states", values: { count: String(values.size), field, values: [...values].join(", ") } };
   },
   examples: {
     valid: [

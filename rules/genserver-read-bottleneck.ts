@@ -1,16 +1,7 @@
-import {
-  definitionBody,
-  definitionName,
-  definitionParameters,
-  enclosingModule,
-  identifierUses,
-  keywordKey,
-  moduleDefinitions,
-  operatorOf,
-} from "../src/engine/elixir.js";
+import { definitionBody, definitionParameters, identifierUses, isRemoteCall, keywordKey, operatorOf, effectiveArguments } from "../src/engine/elixir.js";
 import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -19,7 +10,8 @@ export default defineRule({
     summary: "A singleton GenServer whose `handle_call` only reads its state: every reader queues behind one process",
     guideSection: "The Iron Law",
     principle: "Can reads bypass the GenServer via ETS? The ETS pattern: GenServer owns ETS table, writes serialize through GenServer, reads bypass it entirely with `:read_concurrency`.",
-    message: "Every reader of this state waits in one process's mailbox, one at a time. Keep the data in an ETS table the server owns (`read_concurrency: true`) and read it directly; send only writes through the server.",
+    premise: "The Iron Law: a GenServer is a bottleneck by design — can reads bypass it via ETS? Evidence: one process for everyone (registered under `__MODULE__` or a literal atom, never a via tuple, not one of a pool) answers a `handle_call` that only reads its state and returns it unchanged, and it owns no port, socket or table that would explain serialising. High confidence when the module's own client function sends that call (any process may read through it); medium when no caller is in the file.",
+    messages: { default: "Every reader of this state waits in one process's mailbox, one at a time. Keep the data in an ETS table the server owns (`read_concurrency: true`) and read it directly; send only writes through the server." },
     explanation: `
 A GenServer handles one message at a time. When a single, globally registered server answers
 reads of its state, every process in the system that wants the value queues behind every other
@@ -53,14 +45,19 @@ end
 
 For data that almost never changes, \`:persistent_term\` is faster still. Per-entity processes
 (named with via tuples, addressed by pid) and calls that change state are not flagged.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
+    runsOn: "anywhere",
   },
   query: USE_GENSERVER_QUERY,
-  refine({ report }) {
-    const module = report ? enclosingModule(report) : null;
-    if (!module || !isSingleton(module)) return null;
-    const reader = moduleDefinitions(module).find((def) => definitionName(def) === "handle_call" && onlyReadsState(def));
-    return reader ? { node: reader } : null;
+  refine({ report }, file) {
+    const { model } = file.semantics;
+    const module = model.moduleAt(report);
+    if (!module || !isSingleton(module.node) || ownsResource(module.node) || /serial|one at a time|in order|sequential/i.test(module.moduledoc ?? "")) return null;
+    const reader = (module.functions.get("handle_call") ?? []).find((clause) => onlyReadsState(clause.node));
+    if (!reader) return null;
+    const request = definitionParameters(reader.node)[0];
+    const clients = module.node.descendantsOfType("call").filter((call) => isRemoteCall(call, "GenServer", ["call"]) && sameRequest(effectiveArguments(call)[1], request));
+    return { node: reader.node, confidence: clients.length > 0 ? "high" : "medium" };
   },
   examples: {
     valid: [
@@ -115,6 +112,18 @@ end`,
     ],
   },
 });
+
+/** Owns what only one process may touch: a port, a socket, a table others read directly. */
+function ownsResource(module: SyntaxNode): boolean {
+  return /:ets\.new|Port\.open|:gen_tcp\.|:ssl\.|:gen_udp\.|:erlang\.open_port|NimblePool|:poolboy|PartitionSupervisor/.test(module.text);
+}
+
+/** The client sends the request the clause answers: `:all` for `:all`, `{:get, key}` for `{:get, key}`. */
+function sameRequest(sent: SyntaxNode | undefined, pattern: SyntaxNode | undefined): boolean {
+  if (!sent || !pattern) return false;
+  const tag = (node: SyntaxNode) => (node.type === "tuple" ? node.namedChildren[0]?.text : node.text);
+  return tag(sent) === tag(pattern) && sent.type === pattern.type;
+}
 
 /** Registered under `__MODULE__` or a literal atom, and never under a via tuple: one process for everyone. */
 function isSingleton(module: SyntaxNode): boolean {

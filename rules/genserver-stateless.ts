@@ -12,7 +12,7 @@ import {
 } from "../src/engine/elixir.js";
 import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 /** Callbacks that receive and return the state. */
 const STATE_CALLBACKS = new Set(["handle_call", "handle_cast", "handle_continue"]);
@@ -51,7 +51,8 @@ export default defineRule({
     summary: "A GenServer that holds no state: its calls only compute replies from their arguments",
     guideSection: "The Iron Law",
     principle: "Don't wrap stateless functions in GenServer. Don't create GenServer \"for organization\".",
-    message: "This GenServer never reads or changes its state: every caller queues behind one process to run what could be a plain function. Make these plain module functions.",
+    premise: "The guide: don't wrap stateless functions in GenServer; don't create GenServer for organization. Evidence: every `handle_call`/`handle_cast` computes its reply from the message alone and returns the state untouched, the module handles no other messages, and the process exists for nothing else — no timer, subscription, monitor, link, trapped exit, table, port or socket — and its docs do not say it serialises access on purpose.",
+    messages: { default: "This GenServer never reads or changes its state: every caller queues behind one process to run what could be a plain function. Make these plain module functions." },
     explanation: `
 A GenServer handles **one message at a time**. Wrapping stateless computation in one turns a
 function any process could run in parallel into a queue: every caller waits for every other
@@ -72,12 +73,14 @@ The rule stays quiet when the process exists for something else: it handles mess
 (\`handle_info\`), runs timers, subscribes, monitors or links, traps exits, or owns a table, port
 or socket. If you need serialised access to an outside resource on purpose, say so in a comment
 and suppress the finding.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
+    runsOn: "anywhere",
   },
   query: USE_GENSERVER_QUERY,
-  refine({ report }) {
-    const module = report ? enclosingModule(report) : null;
-    if (!module) return null;
+  refine({ report }, file) {
+    const module = enclosingModule(report);
+    const moduledoc = file.semantics.model.moduleAt(report)?.moduledoc ?? "";
+    if (!module || /serial|one at a time|rate.?limit|in order|sequential/i.test(moduledoc)) return null;
     const definitions = moduleDefinitions(module);
     const names = definitions.map(definitionName);
     if (names.includes("handle_info")) return null;

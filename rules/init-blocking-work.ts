@@ -1,10 +1,17 @@
-import { callArguments, definitionBody, enclosingModule, reachableDefinitions, isDefinition, isRunTimeCode, localCallee, remoteCallee } from "../src/engine/elixir.js";
-import { isWithin, usesBehaviour } from "../src/engine/otp.js";
+import { callArguments, isDefinition, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
+import type { FunctionClause } from "../src/engine/semantic/file-model.js";
+import { isInSpawnedFunction } from "../src/engine/semantic/processes.js";
 
 /** Calls that wait on something outside the process. `module: functions`; `*` = any function. */
 const HTTP_VERBS = ["get", "post", "put", "patch", "delete", "head", "options", "request", "run"].flatMap((verb) => [verb, `${verb}!`]);
+
+/** Waits whose cost depends on another process, not on I/O: medium confidence. */
+const WAITS = new Set(["Process", ":timer", "GenServer", "Task"]);
+
+/** Servers that start other GenServers: their `init/1` is not the one a caller waits on. */
+const SERVER_BEHAVIOURS = new Set(["GenServer", "Agent", "GenStage"]);
 
 const BLOCKING: Readonly<Record<string, readonly string[]>> = {
   Req: HTTP_VERBS,
@@ -14,7 +21,6 @@ const BLOCKING: Readonly<Record<string, readonly string[]>> = {
   "Mint.HTTP": ["connect", "request"],
   ":httpc": ["request"],
   ":hackney": ["request", "get", "post", "connect"],
-  File: ["read", "read!", "stream!", "open", "open!", "ls", "ls!"],
   Process: ["sleep"],
   ":timer": ["sleep"],
   GenServer: ["call"],
@@ -31,7 +37,8 @@ export default defineRule({
     summary: "Blocking work in a GenServer's `init/1` (database, HTTP, files, sleeps, calls)",
     guideSection: "GenServer Patterns",
     principle: "Use `handle_continue/2` for post-init work—keeps `init/1` fast and non-blocking.",
-    message: "`init/1` blocks the process that starts this server — and its whole supervisor's start-up — until this returns. Return `{:ok, state, {:continue, :load}}` and do the work in `handle_continue/2`.",
+    premise: "The guide: use `handle_continue/2` for post-init work — keep `init/1` fast and non-blocking. Evidence: `init/1`, or a function it calls in the same process, does network or database I/O, runs a command or sleeps, and nothing shows that the caller needs the work finished: `init/1` never returns `:ignore` or `{:stop, …}` as a deliberate boot gate, and the docs do not promise a blocking start. Work reached only through a spawned function, and cheap local reads, are not findings.",
+    messages: { call: "{call} blocks `init/1`, and with it the process that starts this server and its supervisor's start-up. Return `{:ok, state, {:continue, …}}` and do this in `handle_continue/2`.", default: "`init/1` blocks the process that starts this server — and its whole supervisor's start-up — until this returns. Return `{:ok, state, {:continue, :load}}` and do the work in `handle_continue/2`." },
     explanation: `
 \`GenServer.start_link/3\` does not return until \`init/1\` does. A supervisor starts its children
 one at a time, so a slow \`init/1\` delays every sibling after it and, at boot, the whole
@@ -51,21 +58,27 @@ end
 
 The rule follows \`init/1\` into the functions of the same module it calls. The same calls in
 \`handle_continue\`, \`handle_info\` and elsewhere are fine.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
   },
   query: `
 (call target: (dot left: [(alias) (atom)] @module right: (identifier) @fun)
   (#match? @module "Repo$|^(Req|HTTPoison|Finch|Tesla|Mint\\.HTTP|:httpc|:hackney|File|Process|:timer|GenServer|Task|System|:gen_tcp|:ssl)$")) @report
 ((call target: (identifier) @fun) @report (#eq? @fun "receive"))
 `,
-  refine({ report }) {
-    if (!report || !isBlocking(report)) return null;
-    const module = enclosingModule(report);
-    if (!module || !usesBehaviour(module, "GenServer") || !isRunTimeCode(report)) return null;
-    const bodies = reachableDefinitions(module, ["init"]).flatMap((def) => definitionBody(def) ?? []);
-    if (!isWithin(report, bodies)) return null;
-    const what = localCallee(report) === "receive" ? "`receive`" : `\`${remoteCallee(report)!.module}.${remoteCallee(report)!.fun}\``;
-    return { message: `${what} blocks \`init/1\`, and with it the process that starts this server and its supervisor's start-up. Return \`{:ok, state, {:continue, …}}\` and do this in \`handle_continue/2\`.` };
+  refine({ report }, file) {
+    if (!isBlocking(report)) return null;
+    const { model } = file.semantics;
+    const clause = model.clauseAt(report);
+    const module = clause?.module;
+    if (!clause || !module || !(clause.injected ? module.injectedUses : module.uses).some((use) => SERVER_BEHAVIOURS.has(use)) || isInSpawnedFunction(report, clause)) return null;
+    const inits = model.functionsNamed(module, "init");
+    if (inits.length === 0 || inits.some(isBootGate) || /\bblock(s|ing)?\b/i.test(module.moduledoc ?? "")) return null;
+    // Follow only the calls made in init's own process, not those inside a spawned function.
+    const reached = model.reachable(module, ["init"], (caller, callee) => caller.localCallSites.some((site) => site.name === callee && !isInSpawnedFunction(site.node, caller)));
+    if (!reached.includes(clause)) return null;
+    const callee = remoteCallee(report);
+    const what = callee ? `\`${callee.module}.${callee.fun}\`` : "`receive`";
+    return { message: "call", values: { call: what }, confidence: !callee || WAITS.has(callee.module) ? "medium" : "high" };
   },
   examples: {
     valid: [
@@ -122,7 +135,7 @@ defmodule MyApp.Rates do
 
   defp load_seed do
     # ruleid: init-blocking-work
-    "priv/seed.json" |> File.read!() |> Jason.decode!()
+    Finch.request(Finch.build(:get, "https://rates.example/seed"), MyApp.Finch)
   end
 end`,
       },
@@ -147,6 +160,11 @@ end`,
     ],
   },
 });
+
+/** `init/1` that may return `:ignore` or `{:stop, reason}`: a gate its supervisor waits on, by design. */
+function isBootGate(init: FunctionClause): boolean {
+  return /(^|[^\w:]):ignore\b|\{:stop,/.test(init.body?.text ?? "");
+}
 
 function isBlocking(call: SyntaxNode): boolean {
   if (localCallee(call) === "receive") return !isMailboxFlush(call);

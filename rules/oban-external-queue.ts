@@ -1,6 +1,5 @@
-import { definitionBody, enclosingModule, reachableDefinitions, remoteCallee } from "../src/engine/elixir.js";
-import { isWithin, usesBehaviour } from "../src/engine/otp.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { remoteCallee } from "../src/engine/elixir.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 /** Calls that take messages off an external broker (publishing to one is fine). */
 const CONSUMING: Readonly<Record<string, readonly string[]>> = {
@@ -23,7 +22,11 @@ export default defineRule({
     summary: "An Oban worker that consumes an external queue (SQS, RabbitMQ, Kafka, Pub/Sub)",
     guideSection: "Broadway vs Oban: Different Problems",
     principle: "Broadway: external queues (SQS, Kafka, RabbitMQ) — data ingestion with batching. Oban: background jobs with database persistence. Using Oban for external queue consumption is a red flag (use Broadway).",
-    message: "Polling an external queue from an Oban job gives you neither tool's strengths: no back-pressure, batching or acknowledgements per message, and a database row per poll. Consume the queue with a Broadway pipeline (BroadwaySQS, BroadwayRabbitMQ, BroadwayKafka, BroadwayCloudPubSub).",
+    premise: "The guide: use Broadway for external queues, not Oban. Evidence: code an Oban worker's `perform/1` reaches takes messages off an external broker (SQS receive, AMQP get, Kafka fetch\u2026); publishing to a broker is fine.",
+    messages: {
+      default: "Polling an external queue from an Oban job gives you neither tool's strengths: no back-pressure, batching or acknowledgements per message, and a database row per poll. Consume the queue with a Broadway pipeline (BroadwaySQS, BroadwayRabbitMQ, BroadwayKafka, BroadwayCloudPubSub).",
+      consumer: "`{call}` consumes an external queue from an Oban job: no back-pressure, batching or per-message acknowledgement. Consume it with a Broadway pipeline instead.",
+    },
     explanation: `
 Oban runs **jobs** stored in your database: retried, scheduled, unique, observable. An external
 broker — SQS, RabbitMQ, Kafka, Google Pub/Sub — already stores, delivers and redelivers
@@ -45,19 +48,20 @@ Broadway.start_link(__MODULE__,
 
 Publishing to a broker from an Oban job (\`send_message\`, \`AMQP.Basic.publish\`) is fine and not
 flagged.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
   },
   query: `
 (call target: (dot left: [(alias) (atom)] @module right: (identifier) @fun)
   (#any-of? @module "ExAws.SQS" "AMQP.Basic" "KafkaEx" ":brod" "Kane.Subscription" "GoogleApi.PubSub.V1.Api.Projects")) @report
 `,
-  refine({ report }) {
-    const callee = report ? remoteCallee(report) : null;
-    if (!report || !callee || !CONSUMING[callee.module]?.includes(callee.fun)) return null;
-    const module = enclosingModule(report);
-    if (!module || !WORKER_BEHAVIOURS.some((b) => usesBehaviour(module, b))) return null;
-    const bodies = reachableDefinitions(module, ENTRY_POINTS).flatMap((def) => definitionBody(def) ?? []);
-    return isWithin(report, bodies) ? { message: `\`${callee.module}.${callee.fun}\` consumes an external queue from an Oban job: no back-pressure, batching or per-message acknowledgement. Consume it with a Broadway pipeline instead.` } : null;
+  refine({ report }, file) {
+    const callee = remoteCallee(report);
+    if (!callee || !CONSUMING[callee.module]?.includes(callee.fun)) return null;
+    const { model } = file.semantics;
+    const clause = model.clauseAt(report);
+    const module = clause?.module;
+    if (!module || !WORKER_BEHAVIOURS.some((b) => module.uses.includes(b))) return null;
+    return model.reachable(module, ENTRY_POINTS).includes(clause) ? { message: "consumer", values: { call: `${callee.module}.${callee.fun}` } } : null;
   },
   examples: {
     valid: [

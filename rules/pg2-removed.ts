@@ -1,6 +1,6 @@
 import { callArguments, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { ALL_FILES, defineRule } from "../src/engine/rule.js";
+import { ALL_KINDS, defineRule } from "../src/engine/rule.js";
 
 /** `:pg` equivalents; `create` and `delete` have none because `:pg` groups need no creating. */
 const PG_EQUIVALENT: Readonly<Record<string, string>> = {
@@ -24,7 +24,11 @@ export default defineRule({
     summary: "`:pg2`, removed in OTP 24",
     guideSection: ":pg for Distributed, Registry for Local",
     principle: "`:pg` replaced deprecated `:pg2`.",
-    message: "`:pg2` was removed in OTP 24: this code fails at run time with `undef`. Use `:pg` (cluster-wide process groups) or `Registry` (local).",
+    premise: "The guide: `:pg` replaced the deprecated `:pg2`, which OTP 24 removed. Evidence: any call to `:pg2` not guarded by an OTP version check: it fails with `undef` at run time.",
+    messages: {
+      default: "`:pg2` was removed in OTP 24: this code fails at run time with `undef`. Use `:pg` (cluster-wide process groups) or `Registry` (local).",
+      replaced: "`:pg2.{fun}` was removed in OTP 24: this fails at run time with `undef`. Use {equivalent}.",
+    },
     explanation: `
 \`:pg2\` was deprecated in OTP 23 and removed in OTP 24. Any call to it raises \`UndefinedFunctionError\`
 on a current runtime, usually far from where the code was written — at the first deploy on a new
@@ -34,7 +38,8 @@ Its replacement is \`:pg\`, which is simpler: groups need no creating, a process
 \`:pg.join(group, pid)\` and leaves when it exits, and groups live in a scope started in your
 supervision tree (\`%{id: :pg, start: {:pg, :start_link, []}}\`). For process groups on one node,
 \`Registry\` with \`keys: :duplicate\` is the local tool.`,
-    appliesTo: ALL_FILES,
+    appliesTo: ALL_KINDS,
+    runsOn: "anywhere",
   },
   query: `((atom) @report (#eq? @report ":pg2"))`,
   refine({ report }) {
@@ -43,10 +48,9 @@ supervision tree (\`%{id: :pg, start: {:pg, :start_link, []}}\`). For process gr
     const fun = call ? remoteCallee(call)?.fun : undefined;
     const equivalent = fun ? PG_EQUIVALENT[fun] : undefined;
     if (!equivalent) return { node: call ?? report };
-    const message = `\`:pg2.${fun}\` was removed in OTP 24: this fails at run time with \`undef\`. Use ${equivalent}.`;
     // Same name, same arguments in :pg: the one change a reviewer can apply with a click.
     const sameCall = report.parent?.type === "dot" && SAME_IN_PG.has(fun!);
-    return { node: call!, message, ...(sameCall ? { fix: { node: report, text: ":pg" } } : {}) };
+    return { node: call!, message: "replaced", values: { fun: fun!, equivalent }, ...(sameCall ? { fix: { node: report, text: ":pg" } } : {}) };
   },
   examples: {
     valid: [

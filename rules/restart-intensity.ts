@@ -1,6 +1,6 @@
 import { keywordKey, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 const SUPERVISING_MODULES = new Set(["Supervisor", "DynamicSupervisor", "PartitionSupervisor", "Broadway"]);
 /** Options that travel with `max_restarts` in supervisor options, wherever the list is built. */
@@ -13,7 +13,11 @@ export default defineRule({
     summary: "A supervisor allowed so many restarts that a crash loop hammers what its children depend on",
     guideSection: "Supervision Strategies Encode Dependencies",
     principle: "Use `:max_restarts` and `:max_seconds` to prevent restart loops. Handle expected failures in the producer; reserve max_restarts for unexpected bugs.",
-    message: "A restart intensity this high turns a crash loop into a storm: the children restart again and again against the database or service that made them fail. Keep the default (3 in 5 s) and handle expected failures (connection loss, rate limits) in the process.",
+    premise: "The guide: use `:max_restarts` and `:max_seconds` to prevent restart loops; handle expected failures in the process and reserve restarts for unexpected bugs. Evidence: a supervisor's `max_restarts` at or above the threshold (100 by default), with no reason written right above or beside it.",
+    messages: {
+      default: "A restart intensity this high turns a crash loop into a storm: the children restart again and again against the database or service that made them fail. Keep the default (3 in 5 s) and handle expected failures (connection loss, rate limits) in the process.",
+      value: "`max_restarts: {value}` turns a crash loop into a storm against whatever the children depend on. Keep the default (3 in 5 s) and handle expected failures in the process.",
+    },
     explanation: `
 \`max_restarts\` and \`max_seconds\` say how many crashes a supervisor tolerates before it gives up and
 fails itself, escalating to its parent. The default — 3 restarts in 5 seconds — is a circuit
@@ -26,7 +30,9 @@ above, which would have restarted the subtree more slowly or let the node report
 
 Handle expected failures where they happen — reconnect with backoff in the process, or let a
 library do it (DBConnection, Broadway producers) — and keep restarts for unexpected bugs.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
+    runsOn: "anywhere",
+    quietWhenExplained: true,
   },
   options: {
     max_restarts: { default: 100, description: "the number of restarts from which the rule speaks" },
@@ -37,8 +43,8 @@ library do it (DBConnection, Broadway producers) — and keep restarts for unexp
 `,
   refine({ report, value }, _file, options) {
     const restarts = Number(value?.text.replaceAll("_", ""));
-    if (!report || !(restarts >= Number(options["max_restarts"]))) return null;
-    return isSupervisorOption(report) ? { message: `\`max_restarts: ${value!.text}\` turns a crash loop into a storm against whatever the children depend on. Keep the default (3 in 5 s) and handle expected failures in the process.` } : null;
+    if (!report || !(restarts >= options.max_restarts)) return null;
+    return isSupervisorOption(report) ? { message: "value", values: { value: value!.text } } : null;
   },
   examples: {
     valid: [

@@ -7,13 +7,12 @@ import {
   enclosingModule,
   identifierUses,
   isRemoteCall,
-  isRunTimeCode,
   localCallee,
   moduleDefinitions,
   operatorOf,
 } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 const LOCAL_SPAWNS = new Set(["spawn", "spawn_link"]);
 
@@ -24,7 +23,11 @@ export default defineRule({
     summary: "A process started outside any supervisor (`spawn`, `spawn_link`, `Process.spawn`, `Task.start`)",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "Use Task.Supervisor for: production code, graceful shutdown, observability.",
-    message: "This process runs outside the supervision tree: nobody restarts it, shutdown does not wait for it, and its crash is only a log line. Start it with `Task.Supervisor.start_child/2` under a named `Task.Supervisor`.",
+    premise: "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done — and with no comment right above saying why it lives outside the tree. A fire-and-forget process (its pid unused) is high confidence; one whose pid the code keeps and manages is medium.",
+    messages: {
+      default: "This process runs outside the supervision tree: shutdown does not wait for it and its crash is only a log line. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor` (or an Oban job, if the work must survive a restart).",
+      managed: "This process is managed by pid outside the supervision tree: shutdown does not wait for it. If it must finish its work, start it under a `Task.Supervisor` and end it with a `{:shutdown, reason}` exit.",
+    },
     explanation: `
 A process started with \`spawn/1,3\`, \`spawn_link/1,3\`, \`Process.spawn\` or \`Task.start/1,3\` lives
 outside the supervision tree. When the application stops, nothing waits for it — half-done work
@@ -41,7 +44,8 @@ Task.Supervisor.start_child(MyApp.TaskSupervisor, fn -> send_welcome_email(user)
 \`\`\`
 
 For work that must not be lost when the node stops, use a persistent job queue (Oban).`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
+    quietWhenExplained: true,
   },
   query: `
 ((call target: (identifier) @fun) @report
@@ -50,19 +54,12 @@ For work that must not be lost when the node stops, use a persistent job queue (
   (#any-of? @module "Process" "Task" "Kernel")
   (#any-of? @fun "spawn" "spawn_link" "start")) @report
 `,
-  refine({ report, module, fun }) {
-    if (!report || !isRunTimeCode(report) || isStartResult(report) || isWatched(report)) return null;
-    const name = fun?.text ?? "";
-    switch (module?.text) {
-      case "Task":
-        return name === "start" && [1, 3].includes(effectiveArguments(report).length);
-      case "Process":
-        return name === "spawn";
-      case "Kernel":
-        return LOCAL_SPAWNS.has(name);
-      default:
-        return !definesLocally(report, name);
-    }
+  refine({ report, module, fun }, file) {
+    const clause = file.semantics.model.clauseAt(report);
+    const definedHere = (name: string) => (clause?.module?.functions.has(name) ?? false);
+    if (!isProcessStart(report, module?.text, fun?.text ?? "", definedHere) || isStartResult(report) || isWatched(report)) return null;
+    if (fun?.text === "spawn_link" && trapsExits(report)) return null;
+    return boundNames(report, enclosingBody(report)).length > 0 ? { message: "managed", confidence: "medium" } : { confidence: "high" };
   },
   examples: {
     valid: [
@@ -139,6 +136,31 @@ end`,
   },
 });
 
+/** A call that starts a process: not a module's own function that happens to be named `spawn`. */
+function isProcessStart(report: SyntaxNode, module: string | undefined, name: string, definedHere: (name: string) => boolean): boolean {
+  switch (module) {
+    case "Task":
+      return name === "start" && [1, 3].includes(effectiveArguments(report).length);
+    case "Process":
+      return name === "spawn";
+    case "Kernel":
+      return LOCAL_SPAWNS.has(name);
+    default:
+      return !definedHere(name);
+  }
+}
+
+/** The module traps exits and handles `{:EXIT, pid, reason}`: the owner is the linked process's supervisor. */
+function trapsExits(call: SyntaxNode): boolean {
+  const module = enclosingModule(call);
+  return module !== null && /:trap_exit,\s*true/.test(module.text) && /\{:EXIT,/.test(module.text);
+}
+
+function enclosingBody(call: SyntaxNode): SyntaxNode {
+  const def = enclosingDefinition(call);
+  return (def ? definitionBody(def) : undefined) ?? call;
+}
+
 /** `{:ok, spawn_link(…)}`: a start function, whose caller — a supervisor — supervises the process (Task.Supervised does this). */
 function isStartResult(call: SyntaxNode): boolean {
   const tuple = call.parent;
@@ -155,7 +177,7 @@ function isWatched(call: SyntaxNode): boolean {
   const body = def ? definitionBody(def) : undefined;
   const module = enclosingModule(call);
   if (!body || !module) return false;
-  return (isMonitoredBySpawner(call, body) && module.text.includes(":DOWN")) || monitorsSpawner(call, body, module);
+  return (isMonitoredBySpawner(call, body) && module.text.includes(":DOWN")) || monitorsSpawner(call, body, module) || isEndedByOwner(call, body);
 }
 
 /** `{pid, ref} = Process.spawn(fun, [:monitor])`, or `pids = for … do spawn_link(…) end` then `Process.monitor(pid)`. */
@@ -166,6 +188,12 @@ function isMonitoredBySpawner(call: SyntaxNode, body: SyntaxNode): boolean {
   if (options.some((option) => option.text.includes(":monitor") || assignments(body).some(([left, right]) => left.text === option.text && right.text.includes(":monitor")))) return true;
   const generated = assignments(body, "<-").filter(([, right]) => names.includes(right.text)).map(([left]) => left.text);
   return body.descendantsOfType("call").some((monitor) => isRemoteCall(monitor, "Process", ["monitor"]) && [...names, ...generated].includes(effectiveArguments(monitor)[0]?.text ?? ""));
+}
+
+/** `watcher = spawn_link(…)`, then `Process.exit(watcher, …)` in the same function: a helper whose life ends with its owner's work. */
+function isEndedByOwner(call: SyntaxNode, body: SyntaxNode): boolean {
+  const names = boundNames(call, body);
+  return body.descendantsOfType("call").some((exit) => isRemoteCall(exit, "Process", ["exit", "unlink"]) && names.includes(effectiveArguments(exit)[0]?.text ?? ""));
 }
 
 /** `caller = self()` and the spawned code calls `Process.monitor(caller)`, itself or through a local function. */
@@ -189,10 +217,4 @@ function boundNames(call: SyntaxNode, body: SyntaxNode): string[] {
     }
   }
   return [];
-}
-
-/** The module defines a function of that name, so the call is not Kernel's. */
-function definesLocally(call: SyntaxNode, name: string): boolean {
-  const module = enclosingModule(call);
-  return module !== null && moduleDefinitions(module).some((def) => definitionName(def) === name);
 }

@@ -1,10 +1,11 @@
-import { effectiveArguments, keywordKey } from "../src/engine/elixir.js";
-import { compileQuery, type SyntaxNode } from "../src/engine/parser.js";
-import { ALL_FILES, defineRule } from "../src/engine/rule.js";
-import { COMMENT_QUERY } from "../src/engine/suppressions.js";
+import { assignments, effectiveArguments, keywordKey } from "../src/engine/elixir.js";
+import type { SyntaxNode } from "../src/engine/parser.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
-/** Lines above the strategy where a comment still reads as its explanation. */
-const LINES_ABOVE = 3;
+/** A module doc that talks about the tree's dependencies. */
+const TREE_REASON = /restart|depend|rest_for_one|one_for_all|crash|order|must (be )?start/i;
+/** The first child of a standard two-child tree: a registry or a supervisor the second child uses. */
+const IDIOM_FIRST_CHILD = /Registry|Supervisor|Foreman|Pool/;
 
 export default defineRule({
   meta: {
@@ -13,7 +14,8 @@ export default defineRule({
     summary: "`:one_for_all` or `:rest_for_one` without a comment saying how the children depend on each other",
     guideSection: "Supervision Strategies Encode Dependencies",
     principle: "Think about failure cascades BEFORE coding. No supervision strategy reasoning is a red flag.",
-    message: "This strategy restarts healthy children when one fails: it encodes a dependency between them. Say which in a comment beside it, so the next change keeps the order and the reason.",
+    premise: "The guide: supervision strategies encode dependencies; no supervision strategy reasoning is a red flag. Evidence: `:one_for_all` or `:rest_for_one` with no reason written beside it (a comment right above or on its line, or a module doc about the tree's restarts and dependencies), over children that are not the standard two-child idiom (a registry or supervisor, then the one process that uses it). Generated boilerplate (\"See … for other strategies\") is not a reason. High confidence when the children are listed in the same function, medium otherwise.",
+    messages: { default: "This strategy restarts healthy children when one fails: it encodes a dependency between them. Say which in a comment beside it, so the next change keeps the order and the reason." },
     explanation: `
 A supervision strategy is a statement about dependencies:
 
@@ -34,8 +36,9 @@ is *no supervision strategy reasoning*: write the reason down where the strategy
 Supervisor.init(children, strategy: :rest_for_one)
 \`\`\`
 
-A comment on the same line or in the ${LINES_ABOVE} lines above keeps the rule quiet.`,
-    appliesTo: ALL_FILES,
+A comment on the same line or right above it, or a module doc that explains the restarts, keeps the rule quiet.`,
+    appliesTo: PRODUCTION,
+    runsOn: "anywhere",
   },
   query: `
 (call target: (dot left: (alias) @module right: (identifier) @fun)
@@ -43,12 +46,14 @@ A comment on the same line or in the ${LINES_ABOVE} lines above keeps the rule q
   (#any-of? @fun "init" "start_link")) @report
 `,
   refine({ report }, file) {
-    const strategy = report ? strategyPair(report) : undefined;
+    const strategy = strategyPair(report);
     const value = strategy?.childForFieldName("value")?.text;
-    if (!report || !strategy || (value !== ":one_for_all" && value !== ":rest_for_one")) return null;
-    const last = strategy.startPosition.row;
-    const first = Math.min(report.startPosition.row, last) - LINES_ABOVE;
-    return !hasExplanation(file.root, first, last);
+    if (!strategy || (value !== ":one_for_all" && value !== ":rest_for_one")) return null;
+    const { model, comments } = file.semantics;
+    if (comments.isExplained(strategy) || comments.isExplained(report) || TREE_REASON.test(model.moduleAt(report)?.moduledoc ?? "")) return null;
+    const children = childList(report, model.clauseAt(report)?.body);
+    if (children && children.length === 2 && IDIOM_FIRST_CHILD.test(children[0]!.text)) return null;
+    return { confidence: children && children.length >= 2 ? "high" : "medium" };
   },
   examples: {
     valid: [
@@ -87,15 +92,19 @@ end`,
   },
 });
 
+/** `strategy: …` in the options, however they are built: a literal, `++`, `Keyword.merge`. */
 function strategyPair(call: SyntaxNode): SyntaxNode | undefined {
-  const options = effectiveArguments(call).find((arg) => arg.type === "keywords" || arg.type === "list");
-  const pairs = options?.type === "list" ? options.namedChildren.flatMap((c) => (c.type === "keywords" ? c.namedChildren : [])) : (options?.namedChildren ?? []);
-  return pairs.find((pair) => pair.type === "pair" && keywordKey(pair) === "strategy");
+  return effectiveArguments(call)
+    .slice(1)
+    .flatMap((option) => (option.type === "pair" ? [option] : option.descendantsOfType("pair")))
+    .find((pair) => keywordKey(pair) === "strategy");
 }
 
-/** A comment other than an otp-review directive on rows `first`..`last` (0-based). */
-function hasExplanation(root: SyntaxNode, first: number, last: number): boolean {
-  return compileQuery(COMMENT_QUERY)
-    .captures(root, { startPosition: { row: Math.max(0, first), column: 0 }, endPosition: { row: last + 1, column: 0 } })
-    .some(({ node }) => node.startPosition.row >= first && node.startPosition.row <= last && !node.text.includes("otp-review:"));
+/** The children the call supervises, when the list is written in the same function. */
+function childList(call: SyntaxNode, body: SyntaxNode | undefined): SyntaxNode[] | undefined {
+  const first = effectiveArguments(call)[0];
+  if (first?.type === "list") return first.namedChildren;
+  if (first?.type !== "identifier" || !body) return undefined;
+  const bound = assignments(body).find(([left, right]) => left.text === first.text && right.type === "list");
+  return bound?.[1].namedChildren;
 }

@@ -1,5 +1,5 @@
 import { effectiveArguments } from "../src/engine/elixir.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 export default defineRule({
   meta: {
@@ -8,7 +8,11 @@ export default defineRule({
     summary: "`:sys` debugging (`trace`, `get_state`, `replace_state`, `install`) left in production code",
     guideSection: ":sys Debugs ANY OTP Process",
     principle: "`:sys.trace(pid, true)` — trace events (TURN OFF when done!).",
-    message: "`:sys` is a debugging tool: it works through the process's own mailbox, bypasses its API and, for tracing, prints every event. Use it from IEx; expose what production code needs through the process's API.",
+    premise: "The guide: `:sys` debugs any OTP process (and tracing must be turned off when done). Evidence: production code calls `:sys.get_state`, `replace_state`, `install`, or turns tracing on.",
+    messages: {
+      default: "`:sys` is a debugging tool: it works through the process's own mailbox, bypasses its API and, for tracing, prints every event. Use it from IEx; expose what production code needs through the process's API.",
+      traceOn: "`:sys.trace(pid, true)` prints every event of the process until it is turned off: a debugging switch left on. Remove it, or use `:telemetry` for what production needs to see.",
+    },
     explanation: `
 \`:sys\` debugs any OTP process from the outside — from IEx, while you investigate. Left in code
 it turns into something else:
@@ -21,7 +25,7 @@ it turns into something else:
 
 Expose what production code needs through the process's own API (\`GenServer.call(pid, :status)\`),
 and use \`:telemetry\` for observability. Tests may use \`:sys.get_state/1\` — they are not flagged.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
   },
   query: `
 (call target: (dot left: (atom) @module right: (identifier) @fun)
@@ -30,7 +34,7 @@ and use \`:telemetry\` for observability. Tests may use \`:sys.get_state/1\` —
 `,
   refine({ report, fun }) {
     if (!report) return null;
-    if (fun?.text === "trace") return effectiveArguments(report)[1]?.text === "true" ? { message: "`:sys.trace(pid, true)` prints every event of the process until it is turned off: a debugging switch left on. Remove it, or use `:telemetry` for what production needs to see." } : null;
+    if (fun?.text === "trace") return effectiveArguments(report)[1]?.text === "true" ? { message: "traceOn" } : null;
     return true;
   },
   examples: {

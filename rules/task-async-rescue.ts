@@ -1,7 +1,7 @@
 import { definitionBody, effectiveArguments, enclosingDefinition, isPipedInto, isRemoteCall, localCallee, operatorOf } from "../src/engine/elixir.js";
 import { isWithin } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { ALL_FILES, defineRule } from "../src/engine/rule.js";
+import { ALL_KINDS, defineRule } from "../src/engine/rule.js";
 
 const AWAITS = ["await", "await_many", "yield", "yield_many"];
 
@@ -12,7 +12,8 @@ export default defineRule({
     summary: "A linked task awaited inside `try … rescue/catch`: the rescue cannot catch the task's crash",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "`Task.async/1` — on task crash: caller crashes (linked, unsupervised). `Task.Supervisor.async_nolink/2` — caller survives, can handle error.",
-    message: "This task is linked to the caller: when it crashes, the exit signal kills the caller before `rescue`/`catch` around the await can run. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` from `Task.yield/2`.",
+    premise: "The guide: `Task.async` \u2014 on task crash, the caller crashes (linked); only `async_nolink` lets the caller survive and handle the error. Evidence: a linked task (`Task.async`, `Task.Supervisor.async`) awaited inside `try \u2026 rescue/catch` that is meant to handle its failure, which the link kills first.",
+    messages: { default: "This task is linked to the caller: when it crashes, the exit signal kills the caller before `rescue`/`catch` around the await can run. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` from `Task.yield/2`." },
     explanation: `
 \`try … rescue\` and \`catch\` handle errors raised in the **calling** process. A task started with
 \`Task.async\` or \`Task.Supervisor.async\` is **linked** to its caller: when the task crashes, it
@@ -31,7 +32,7 @@ case Task.yield(task, 5_000) || Task.shutdown(task) do
   nil -> {:error, :timeout}
 end
 \`\`\``,
-    appliesTo: ALL_FILES,
+    appliesTo: ALL_KINDS,
   },
   query: `
 (call target: (dot left: (alias) @module right: (identifier) @fun)

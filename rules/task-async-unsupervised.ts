@@ -1,14 +1,25 @@
-import { effectiveArguments, isFunctionCapture, isRunTimeCode } from "../src/engine/elixir.js";
-import { defineRule, PRODUCTION_ONLY } from "../src/engine/rule.js";
+import { callArguments, effectiveArguments, isFunctionCapture, isRemoteCall, localCallee, operatorOf } from "../src/engine/elixir.js";
+import type { SyntaxNode } from "../src/engine/parser.js";
+import { defineRule, PRODUCTION } from "../src/engine/rule.js";
+import type { FunctionClause } from "../src/engine/semantic/file-model.js";
+import { isInSpawnedFunction, processKind, runsInStatefulProcess } from "../src/engine/semantic/processes.js";
+
+const AWAITS = ["await", "await_many", "yield", "yield_many", "ignore", "shutdown"];
 
 export default defineRule({
   meta: {
     id: "task-async-unsupervised",
     severity: "warning",
-    summary: "`Task.async` or `Task.async_stream` in production code",
+    summary: "`Task.async` whose crash would take down a caller that cannot afford it: never awaited, or in a long-lived process that tries to handle the failure",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "`Task.async` spawns a linked process—if task crashes, caller crashes too. Use Task.Supervisor for production code.",
-    message: "`Task.async` links an unsupervised task to this process: if the task crashes, so does the caller. Use `Task.Supervisor.async_nolink/2` under a named `Task.Supervisor`.",
+    premise: "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it), or it runs from a long-lived stateful process (a GenServer, a state machine, a LiveView) whose code tries to handle the task's failure — `{:exit, _}` clauses, a `Task.yield || Task.shutdown` fallback, a `:DOWN` handler. An awaited fan-out inside one request, which should fail as a whole, is not a finding; neither is a task whose body handles its own errors, nor one started inside another task.",
+    messages: {
+      default: "This task is never awaited: it is linked to the caller, so its crash takes the caller down, and nothing waits for it on shutdown. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor`.",
+      handled: "This task is linked to {process}: if it crashes, the process and its state go down before the failure handling here runs. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` (or the `:DOWN` message).",
+      linkedToProcess: "This task is linked to {process}: if it crashes, the process and its state go down with it. If that is not intended, use `Task.Supervisor.async_nolink/2` and handle the failure.",
+      stream: "`Task.async_stream` links every task to {process}: one crash takes it and its state down, before the `{:exit, _}` handling here runs. Use `Task.Supervisor.async_stream_nolink/4`.",
+    },
     explanation: `
 \`Task.async/1,3\` and \`Task.async_stream\` start tasks **linked** to the caller and outside any
 supervision tree. If one task crashes, the exit signal takes the caller down with it — a request
@@ -34,20 +45,31 @@ end
 and \`Task.Supervisor.async_stream_nolink/4\` in place of \`Task.async_stream\`. \`Task.async\` is
 fine for scripts, tests and quick experiments, where crashing together is acceptable — those
 files are not flagged.`,
-    appliesTo: PRODUCTION_ONLY,
+    appliesTo: PRODUCTION,
   },
   query: `
 (call target: (dot left: (alias) @module right: (identifier) @fun)
   (#eq? @module "Task")
   (#any-of? @fun "async" "async_stream")) @report
 `,
-  refine({ report, fun }) {
-    if (!report || !isRunTimeCode(report)) return null;
+  refine({ report, fun }, file) {
+    const { model } = file.semantics;
+    const clause = model.clauseAt(report);
+    if (!clause?.body || isInSpawnedFunction(report, clause) || handlesOwnErrors(report)) return null;
+    const process = clause.module ? processKind(clause.module) : "this process";
+    const stateful = runsInStatefulProcess(model, clause);
     if (fun?.text === "async_stream") {
-      return { message: "`Task.async_stream` links every task to this process: one crash takes the caller down. Use `Task.Supervisor.async_stream_nolink/4` under a named `Task.Supervisor`." };
+      return stateful && handlesExits(clause.body) ? { message: "stream", values: { process }, confidence: "medium" } : null;
     }
     const arity = effectiveArguments(report).length;
-    return arity === 1 || arity === 3 || isFunctionCapture(report);
+    if (!(arity === 1 || arity === 3 || isFunctionCapture(report))) return null;
+    if (!isAwaited(report, clause)) {
+      // A GenServer that keeps the task and handles its reply in handle_info awaits it by message.
+      if (stateful) return handlesTaskMessages(clause) ? { message: "handled", values: { process } } : { message: "linkedToProcess", values: { process }, confidence: "medium" };
+      return { confidence: returnsTask(report, clause) ? "medium" : "high" };
+    }
+    if (stateful && handlesExits(clause.body)) return { message: "handled", values: { process } };
+    return null;
   },
   examples: {
     valid: [
@@ -62,44 +84,145 @@ defmodule MyApp.Fetcher do
 end`,
       },
       {
+        note: "An awaited fan-out inside one request: if one part fails, the request fails as a whole, which is what it should do. The same with a timeout, and with `async_stream`.",
+        code: `
+defmodule MyAppWeb.DashboardController do
+  def show(conn, %{"id" => id}) do
+    orders = Task.async(fn -> Orders.recent(id) end)
+    stats = Task.async(Stats, :for_user, [id])
+    render(conn, :show, orders: Task.await(orders), stats: Task.await(stats, 10_000))
+  end
+
+  def prices(items) do
+    items |> Task.async_stream(&Pricing.quote/1, max_concurrency: 8) |> Enum.map(fn {:ok, price} -> price end)
+  end
+
+  def status(checks) do
+    checks |> Enum.map(&Task.async/1) |> Task.yield_many(2_000) |> Enum.map(fn {task, res} -> res || Task.shutdown(task, :brutal_kill) end)
+  end
+end`,
+      },
+      {
+        note: "A task body that handles its own errors, and a task started inside another process's function (a LiveView's `start_async`).",
+        code: `
+defmodule MyAppWeb.ClusterLive do
+  use MyAppWeb, :live_view
+
+  def handle_event("check", _params, socket) do
+    {:noreply, start_async(socket, :check, fn -> nodes() |> Enum.map(&Task.async(fn -> ping(&1) end)) |> Task.await_many() end)}
+  end
+
+  def handle_info(:refresh, socket) do
+    task = Task.async(fn ->
+      try do
+        refresh!()
+      rescue
+        error -> {:error, error}
+      end
+    end)
+    {:noreply, assign(socket, refresh: task)}
+  end
+end`,
+      },
+      {
         note: "Tests and scripts may crash together with their tasks.",
         path: "test/my_app/fetcher_test.exs",
         code: `
 test "fetches in parallel" do
-  tasks = Enum.map(urls(), &Task.async(fn -> MyApp.Fetcher.fetch(&1) end))
-  assert length(Task.await_many(tasks)) == 3
-end`,
-      },
-      {
-        note: "Mentioned in documentation, not called.",
-        code: `
-defmodule MyApp.Docs do
-  @moduledoc """
-  Never call Task.async(fn -> work() end) here.
-  """
+  Task.async(fn -> MyApp.Fetcher.fetch("a") end)
 end`,
       },
     ],
     invalid: [
       {
+        note: "Never awaited: a fire-and-forget task linked to the request that started it.",
         code: `
-defmodule MyApp.Dashboard do
-  def load(user) do
+defmodule MyAppWeb.EventController do
+  def create(conn, params) do
     # ruleid: task-async-unsupervised
-    orders = Task.async(fn -> Orders.recent(user) end)
+    Task.async(fn -> Analytics.track(params) end)
+    send_resp(conn, 202, "")
+  end
+end`,
+      },
+      {
+        note: "A GenServer that means to survive its task (it handles `:DOWN`), but the link kills it first; and a state machine whose `{:exit, _}` clauses never see a crash.",
+        code: `
+defmodule MyApp.Importer do
+  use GenServer
+
+  def handle_call({:import, file}, _from, state) do
     # ruleid: task-async-unsupervised
-    stats = Task.async(Stats, :for_user, [user])
-    {Task.await(orders), Task.await(stats)}
+    task = Task.async(fn -> Import.run(file) end)
+    {:reply, :started, %{state | task: task}}
   end
 
-  def prices(items) do
-    items
-    # ruleid: task-async-unsupervised
-    |> Task.async_stream(&Pricing.quote/1, max_concurrency: 8)
-    |> Enum.map(fn {:ok, price} -> price end)
+  def handle_info({:DOWN, _ref, :process, _pid, reason}, state), do: {:noreply, %{state | task: nil, error: reason}}
+
+  def handle_cast({:refresh, ids}, state) do
+    results =
+      ids
+      # ruleid: task-async-unsupervised
+      |> Task.async_stream(&fetch/1)
+      |> Enum.map(fn
+        {:ok, value} -> value
+        {:exit, _reason} -> nil
+      end)
+    {:noreply, %{state | results: results}}
   end
 end`,
       },
     ],
   },
 });
+
+/** `t = Task.async(…)` then `Task.await(t)`, `Task.async(…) |> Task.await()`, or a list of tasks awaited together. */
+function isAwaited(async: SyntaxNode, clause: FunctionClause): boolean {
+  const awaits = clause.body!.descendantsOfType("call").filter((call) => isRemoteCall(call, "Task", AWAITS));
+  if (awaits.length === 0) return false;
+  for (let n: SyntaxNode | null = async; n && n.id !== clause.body!.id; n = n.parent) {
+    if (awaits.some((a) => a.startIndex <= n!.startIndex && n!.endIndex <= a.endIndex)) return true;
+    const parent = n.parent;
+    if (parent?.type === "binary_operator" && operatorOf(parent) === "|>" && parent.childForFieldName("left")?.id === n.id) {
+      const right = parent.childForFieldName("right");
+      if (right && isRemoteCall(right, "Task", AWAITS)) return true;
+    }
+    if (parent?.type === "binary_operator" && operatorOf(parent) === "=") {
+      const bound = parent.childForFieldName("left")?.descendantsOfType("identifier").map((id) => id.text) ?? [];
+      const names = parent.childForFieldName("left")?.type === "identifier" ? [parent.childForFieldName("left")!.text] : bound;
+      return awaits.some((a) => a.text.match(/\w+/g)?.some((word) => names.includes(word))) || names.some((name) => usedInAwaitPipeline(clause.body!, name));
+    }
+  }
+  return false;
+}
+
+/** `tasks |> Task.await_many()` written across lines, or `Enum.map(tasks, &Task.await/1)`. */
+function usedInAwaitPipeline(body: SyntaxNode, name: string): boolean {
+  return new RegExp(`\\b${name}\\b[\\s\\S]*?Task\\.(await|yield)`).test(body.text);
+}
+
+/** The task is what the function returns: its caller awaits it (or not); not decidable here. */
+function returnsTask(async: SyntaxNode, clause: FunctionClause): boolean {
+  const body = clause.body!;
+  const statements = body.type === "do_block" || body.type === "block" ? body.namedChildren : [body];
+  const last = statements.at(-1);
+  return last !== undefined && last.startIndex <= async.startIndex && async.endIndex <= last.endIndex;
+}
+
+/** `fn -> try do … rescue … end end`: the task's body catches its own errors. */
+function handlesOwnErrors(async: SyntaxNode): boolean {
+  const fn = callArguments(async).find((arg) => arg.type === "anonymous_function");
+  if (!fn) return false;
+  return fn.descendantsOfType("call").some((call) => localCallee(call) === "try" && /\b(rescue|catch)\b/.test(call.text));
+}
+
+/** `{:exit, reason} ->`, `nil ->` after a yield, `rescue`/`catch` in the function: code that means to survive a failed task. */
+function handlesExits(body: SyntaxNode): boolean {
+  return /\{:exit,\s*\w+\}\s*->|Task\.yield\([^)]*\)\s*\|\|\s*Task\.shutdown|\brescue\b|\bcatch\b/.test(body.text);
+}
+
+/** The module handles the task's `{ref, result}` reply or its `:DOWN` in `handle_info`: it means to survive the task. */
+function handlesTaskMessages(clause: FunctionClause): boolean {
+  const handlers = clause.module?.functions.get("handle_info") ?? [];
+  return handlers.some((handler) => /:DOWN/.test(handler.node.text));
+}

@@ -7,6 +7,15 @@ export type Severity = "error" | "warning" | "info";
 
 export const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
 
+/**
+ * How strong a finding's evidence is. `high`: evidence one can point at in the file (an atom made
+ * from `params`). `medium`: what decides is not in the file (who calls this, how often a table is
+ * written). By default only high-confidence findings become comments and can fail the check.
+ */
+export type Confidence = "high" | "medium";
+
+export const CONFIDENCES: readonly Confidence[] = ["high", "medium"];
+
 /** What a reader of a finding needs to know about the rule behind it. */
 export interface RuleInfo {
   id: string;
@@ -31,6 +40,7 @@ export interface Finding {
   endColumn: number;
   /** Short: what is wrong and what to do instead. */
   message: string;
+  confidence: Confidence;
   /** The whole line `line` as the fix would leave it, when the fix is mechanical and certain. */
   suggestion?: string;
   /** Stable across pushes: rule, path and the normalised flagged source, never the line. */
@@ -39,10 +49,12 @@ export interface Finding {
 
 /**
  * Where a finding may be shown. `comment`: on a line a PR comment can anchor to;
- * `check-only`: in the check run only (a line outside the comment scope, or a file GitHub gave
- * no patch for); findings outside the review's scope are dropped before this.
+ * `check-only`: in the check run only, as an annotation (a line outside the comment scope, or a
+ * file GitHub gave no patch for); `listed`: below the policy's confidence threshold, so only
+ * listed in the check run's text, never failing it. Findings outside the review's scope are
+ * dropped before this.
  */
-export type Placement = "comment" | "check-only";
+export type Placement = "comment" | "check-only" | "listed";
 
 export interface PlacedFinding extends Finding {
   placement: Placement;

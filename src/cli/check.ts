@@ -4,7 +4,7 @@ import { rules } from "../../rules/index.js";
 import type { Finding, ReviewNote } from "../model.js";
 import { analyseChanges, analyseFiles } from "../review/analyse-changes.js";
 import type { ChangedFile } from "../review/platform.js";
-import { reviewSettings, type FailOn } from "../config/settings.js";
+import { reviewSettings, type FailOn, type ReviewSettings } from "../config/settings.js";
 import type { FileAnalyser } from "../engine/file-analyser.js";
 import { elixirFilesUnder } from "./files.js";
 import { patchesSince } from "./git.js";
@@ -22,16 +22,28 @@ export interface CheckOptions {
 }
 
 /** The local review: the same engine, policy and, with `diff`, the same scoping as the app. */
-export async function check(options: CheckOptions): Promise<{ findings: Finding[]; notes: ReviewNote[]; failOn: FailOn }> {
+export interface CheckResult {
+  findings: Finding[];
+  notes: ReviewNote[];
+  failOn: FailOn;
+  /** Whether a finding reaches the policy's confidence threshold (the others show with `--all`). */
+  isConfident: ReviewSettings["isConfident"];
+}
+
+export async function check(options: CheckOptions): Promise<CheckResult> {
   const { policy } = await loadLocalPolicy(options.cwd, options.config);
   const settings = reviewSettings(rules, policy);
   const files = (await elixirFilesUnder(options.paths, options.cwd)).filter((path) => settings.includes(path));
   const reader = { readFile: (path: string) => readFile(resolve(options.cwd, path), "utf8") };
-  if (options.diff === undefined) return { ...(await analyseFiles(reader, files, settings, options.analyser)), failOn: settings.failOn };
+  const policyResults = { failOn: settings.failOn, isConfident: settings.isConfident };
+  if (options.diff === undefined) {
+    const { findings, notes } = await analyseFiles(reader, files, settings, options.analyser);
+    return { findings, notes, ...policyResults };
+  }
 
   const patches = await patchesSince(options.diff, options.cwd);
   const selected = new Set(files);
   const changed = [...patches].filter(([path]) => selected.has(path)).map(([path, patch]): ChangedFile => ({ path, status: "modified", patch }));
   const { findings, notes } = await analyseChanges(changed, reader, settings, options.analyser);
-  return { findings, notes, failOn: settings.failOn };
+  return { findings, notes, ...policyResults };
 }

@@ -26,21 +26,23 @@ program
   .option("--diff <git-ref>", "only report findings on lines changed since this git revision, as the app scopes a pull request")
   .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .option("--all", "also show findings below the policy's confidence threshold (medium confidence by default); they never fail the run")
   .option("--file-time <ms>", "skip a file whose analysis takes more CPU time (default: OTP_REVIEW_FILE_TIME_MS or 5000)", positiveInteger)
   .option("--file-memory <mb>", "skip a file whose analysis needs more memory (default: OTP_REVIEW_FILE_MEMORY_MB or 512)", positiveInteger)
-  .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json"; fileTime?: number; fileMemory?: number }) => {
+  .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json"; all?: boolean; fileTime?: number; fileMemory?: number }) => {
     const { budget, processes } = sandboxSettingsFromEnv(process.env);
     const analyser = new ProcessPoolAnalyser({ budget: { timeMs: options.fileTime ?? budget.timeMs, memoryMb: options.fileMemory ?? budget.memoryMb }, ...(processes === undefined ? {} : { processes }) });
-    const { findings, notes, failOn } = await check({
+    const { findings: all, notes, failOn, isConfident } = await check({
       paths,
       cwd: process.cwd(),
       analyser,
       ...(options.diff === undefined ? {} : { diff: options.diff }),
       ...(options.config === undefined ? {} : { config: options.config }),
     }).finally(() => analyser.close());
+    const findings = options.all ? all : all.filter(isConfident);
     process.stdout.write(options.format === "json" ? formatJson(findings, notes) : formatText(findings));
     if (options.format === "text") process.stderr.write(formatNotes(notes));
-    process.exitCode = findings.some((f) => fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
+    process.exitCode = findings.some((f) => isConfident(f) && fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
   });
 
 program

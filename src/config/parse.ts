@@ -64,7 +64,7 @@ function checkRules(policy: Policy, rules: readonly Rule[]): Array<{ path: strin
     }
     if (typeof setting === "string") continue;
     for (const [option, value] of Object.entries(setting)) {
-      if (option === "severity") continue;
+      if (option === "severity" || option === "confidence") continue;
       const known = rule.options?.[option];
       if (!known) problems.push({ path: ["rules", id, option], message: `\`${id}\` has no option \`${option}\`.${didYouMean(option, Object.keys(rule.options ?? {}))}${rule.options ? "" : " It takes none."}` });
       else if (typeof value !== typeof known.default) problems.push({ path: ["rules", id, option], message: `\`${option}\` must be a ${typeof known.default} (${known.description}).` });

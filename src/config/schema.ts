@@ -3,9 +3,10 @@ import { z } from "zod";
 /** Where a repository and its organisation keep their policy. */
 export const POLICY_PATH = ".github/otp-review.yml";
 
-/** A rule's setting: a severity, `off`, or an object with a severity and the rule's options. */
+/** A rule's setting: a severity, `off`, or an object with a severity, a confidence threshold and the rule's options. */
 const severityOrOff = z.enum(["error", "warning", "info", "off"]);
-const ruleSetting = z.union([severityOrOff, z.object({ severity: severityOrOff.optional() }).catchall(z.union([z.number(), z.string(), z.boolean()]))]);
+const confidence = z.enum(["high", "medium"]);
+const ruleSetting = z.union([severityOrOff, z.object({ severity: severityOrOff.optional(), confidence: confidence.optional() }).catchall(z.union([z.number(), z.string(), z.boolean()]))]);
 
 /**
  * `.github/otp-review.yml`. Everything has a default: an empty file changes nothing. The JSON
@@ -34,6 +35,7 @@ export const policySchema = z
       .default({ include: ["**"], exclude: [] }),
     test_paths: z.array(z.string()).default(["test/**", "**/test/**", "**/*_test.exs"]).describe("globs of test code, held to the relaxed rules"),
     fail_on: failOn.default("error").describe("the least severity that fails the check run"),
+    confidence: confidence.default("high").describe("the least confidence a finding needs to become a line comment and count towards fail_on; the others are listed in the check run (and by the CLI with --all)"),
     scope: z.enum(["added", "diff_context", "file"]).default("added").describe("which findings may be reported: on added lines, on any line of the diff, or anywhere in a changed file"),
     comments: z
       .object({

@@ -2,7 +2,7 @@ import picomatch from "picomatch";
 import type { RuleOptions } from "../engine/analyse.js";
 import type { FileKind } from "../engine/file-kind.js";
 import type { OptionValues, Rule } from "../engine/rule.js";
-import type { Severity } from "../model.js";
+import type { Confidence, Finding, Severity } from "../model.js";
 import { DEFAULT_POLICY, type Policy } from "./schema.js";
 
 export type FailOn = Policy["fail_on"];
@@ -19,6 +19,11 @@ export interface ReviewSettings {
   kindOf(path: string): FileKind;
   scope: Policy["scope"];
   failOn: FailOn;
+  /**
+   * True when a finding's evidence reaches the policy's confidence threshold (its rule's, or the
+   * global one): it may become a line comment and fail the check; the others are only listed.
+   */
+  isConfident(finding: Pick<Finding, "ruleId" | "confidence">): boolean;
   comments: { mode: CommentsMode; max: number; requestChanges: boolean };
 }
 
@@ -26,14 +31,16 @@ export interface ReviewSettings {
 export function reviewSettings(allRules: readonly Rule[], policy: Policy = DEFAULT_POLICY): ReviewSettings {
   const rules: Rule[] = [];
   const options = new Map<string, OptionValues>();
+  const thresholds = new Map<string, Confidence>();
   for (const rule of allRules) {
     const setting = policy.rules[rule.meta.id];
     const severity = typeof setting === "string" ? setting : setting?.severity;
     if (severity === "off") continue;
     rules.push(severity && severity !== rule.meta.severity ? { ...rule, meta: { ...rule.meta, severity } } : rule);
     if (setting && typeof setting === "object") {
-      const { severity: _, ...values } = setting;
+      const { severity: _, confidence, ...values } = setting;
       options.set(rule.meta.id, values);
+      if (confidence) thresholds.set(rule.meta.id, confidence);
     }
   }
   const included = picomatch(policy.paths.include, { dot: true });
@@ -46,6 +53,7 @@ export function reviewSettings(allRules: readonly Rule[], policy: Policy = DEFAU
     kindOf: (path) => (testPath(path) ? "test" : path.endsWith(".exs") ? "script" : "production"),
     scope: policy.scope,
     failOn: policy.fail_on,
+    isConfident: (finding) => meetsConfidence(finding.confidence, thresholds.get(finding.ruleId) ?? policy.confidence),
     comments: { mode: policy.comments.mode, max: policy.comments.max, requestChanges: policy.comments.request_changes },
   };
 }
@@ -55,4 +63,9 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /** True when a finding of `severity` fails the check run under `failOn`. */
 export function fails(severity: Severity, failOn: FailOn): boolean {
   return failOn !== "never" && RANK[severity] <= RANK[failOn];
+}
+
+/** `high` meets every threshold; `medium` only a `medium` one. */
+export function meetsConfidence(confidence: Confidence, threshold: Confidence): boolean {
+  return confidence === "high" || threshold === "medium";
 }

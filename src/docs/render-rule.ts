@@ -1,11 +1,12 @@
 import { exampleSource } from "../engine/examples.js";
-import type { Rule, RuleExample } from "../engine/rule.js";
+import type { Rule, RuleExample, RuleMeta } from "../engine/rule.js";
+import { CODE_KINDS, type CodeKind } from "../engine/semantic/code-kind.js";
 import { IRON_LAW } from "../report/iron-law.js";
 
 /** The documentation page of a rule, rendered from its metadata and examples: the page a comment links to. */
 export function renderRuleDoc(rule: Rule): string {
   const { meta, examples } = rule;
-  const scope = meta.appliesTo.length === 1 && meta.appliesTo[0] === "production" ? "production code (`.ex` outside `test/`)" : "all Elixir files";
+  const scope = meta.appliesTo.length === CODE_KINDS.length ? "all Elixir code" : meta.appliesTo.map((kind) => KIND_NAMES[kind]).join(", ");
   return [
     `# \`${meta.id}\``,
     "",
@@ -17,10 +18,16 @@ export function renderRuleDoc(rule: Rule): string {
     ">",
     `> The Iron Law: **${IRON_LAW}**`,
     "",
+    "## When it speaks",
+    "",
+    meta.premise,
+    "",
+    ...renderConfidence(meta),
     "## Why",
     "",
     meta.explanation.trim(),
     "",
+    ...renderMessages(meta),
     "## Flagged",
     ...examples.invalid.flatMap(renderExample),
     "## Not flagged",
@@ -36,9 +43,50 @@ export function renderRuleDoc(rule: Rule): string {
     `# otp-review:disable-file ${meta.id}`,
     "```",
     "",
+    ...renderWaivers(meta),
     "A false positive is a bug in the rule: please report it.",
     "",
   ].join("\n");
+}
+
+const KIND_NAMES: Record<CodeKind, string> = {
+  production: "production code",
+  request: "request handling",
+  script: "scripts",
+  test: "tests",
+  mock: "mocks",
+  example: "examples",
+  "dev-tool": "development tools",
+  "mix-task": "Mix tasks",
+};
+
+function renderConfidence(meta: RuleMeta): string[] {
+  return [
+    "Each finding carries a confidence: **high** when the evidence that decides is in the code at hand, **medium** when it is not (who calls this, what a callee does). By default only high-confidence findings become line comments and can fail the check; medium ones are listed in the check run and shown by `otp-review check --all`. A policy sets the threshold:",
+    "",
+    "```yaml",
+    "confidence: medium        # every rule",
+    "rules:",
+    `  ${meta.id}: { confidence: medium }`,
+    "```",
+    "",
+  ];
+}
+
+function renderMessages(meta: RuleMeta): string[] {
+  const variants = Object.entries(meta.messages);
+  const rows = variants.map(([name, text]) => `| \`${name}\` | ${text.replace(/\|/g, "\\|")} |`);
+  return ["## Messages", "", "| variant | message |", "|---|---|", ...rows, ""];
+}
+
+function renderWaivers(meta: RuleMeta): string[] {
+  const credo = meta.waivedBy?.credo ?? [];
+  const sobelow = meta.waivedBy?.sobelow ?? [];
+  const lines: string[] = [];
+  if (credo.length > 0) lines.push(`Credo's disable comments for ${credo.map((c) => `\`${c}\``).join(", ")} (\`# credo:disable-for-next-line …\`, \`disable-for-this-file\`, \`disable-for-lines:N\`) are honoured: they flag the same hazard.`);
+  if (sobelow.length > 0) lines.push(`Sobelow's \`# sobelow_skip [${sobelow.map((c) => `"${c}"`).join(", ")}]\` above a function is honoured for that function.`);
+  if (meta.quietWhenExplained) lines.push("A comment right above the flagged code (or at the end of its line) that gives a reason is read as the choice's documentation, and keeps the rule quiet.");
+  return lines.length > 0 ? [...lines.flatMap((line) => [line, ""])] : [];
 }
 
 function renderOptions(rule: Rule): string[] {

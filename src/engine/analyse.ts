@@ -1,10 +1,10 @@
 import type { Finding, ReviewNote } from "../model.js";
-import { codeKindAt } from "./elixir.js";
 import { fileKind, type FileKind } from "./file-kind.js";
 import { fingerprint } from "./fingerprint.js";
 import { parseElixir, type SyntaxNode } from "./parser.js";
 import { matchesByRule } from "./rule-queries.js";
-import { optionValues, type Captures, type Fix, type OptionValues, type Rule, type SourceFile, type Verdict } from "./rule.js";
+import { optionValues, renderMessage, type Fix, type Match, type OptionValues, type Report, type Rule, type SourceFile } from "./rule.js";
+import { Semantics } from "./semantic/semantics.js";
 import { isSuppressed, suppressionsIn } from "./suppressions.js";
 
 /**
@@ -29,15 +29,16 @@ export type RuleOptions = ReadonlyMap<string, OptionValues>;
 
 /**
  * Parses one file once, runs every rule over its tree and drops what the file's
- * `# otp-review:disable…` comments suppress. Never throws for a rule's sake.
+ * `# otp-review:disable…` comments suppress. Never throws for a rule's sake. `knownRuleIds` is
+ * every id of the registry, so that a suppression of a rule a policy turned off is not "unknown".
  */
-export function analyseSource(path: string, source: string, rules: readonly Rule[], options: RuleOptions = new Map(), kind: FileKind = fileKind(path)): Analysis {
+export function analyseSource(path: string, source: string, rules: readonly Rule[], options: RuleOptions = new Map(), kind: FileKind = fileKind(path), knownRuleIds: ReadonlySet<string> = new Set(rules.map((r) => r.meta.id))): Analysis {
   const skipped = reasonToSkip(source);
   if (skipped) return { findings: [], notes: [{ path, message: skipped }] };
 
   const tree = parseElixir(source);
-  const knownRuleIds = new Set(rules.map((r) => r.meta.id));
-  const file: SourceFile = { path, source, kind, root: tree.rootNode, knownRuleIds };
+  const semantics = new Semantics(tree.rootNode, source, path, kind);
+  const file: SourceFile = { path, source, kind, root: tree.rootNode, knownRuleIds, semantics };
   const notes: ReviewNote[] = [];
   if (tree.rootNode.hasError) {
     notes.push({ path, message: `has syntax errors (line ${firstErrorLine(tree.rootNode)}); analysed the parts that parse` });
@@ -46,7 +47,7 @@ export function analyseSource(path: string, source: string, rules: readonly Rule
   const matches = matchesByRule(rules, tree.rootNode);
   const findings: Located[] = [];
   rules.forEach((rule, index) => {
-    if (!rule.meta.appliesTo.includes(file.kind)) return;
+    if (file.kind !== "production" && !rule.meta.appliesTo.includes(file.kind)) return;
     try {
       findings.push(...runRule(rule, matches[index]!, file, optionValues(rule, options.get(rule.meta.id))));
     } catch (error) {
@@ -54,7 +55,7 @@ export function analyseSource(path: string, source: string, rules: readonly Rule
     }
   });
   const suppressions = suppressionsIn(tree.rootNode, source);
-  const kept = findings.filter((f) => !isSuppressed(f, suppressions));
+  const kept = withoutDeferred(findings, rules).filter((f) => !isSuppressed(f, suppressions));
   return { findings: withFingerprints(kept.sort(bySourceOrder)), notes };
 }
 
@@ -68,36 +69,61 @@ export function reasonToSkip(source: string): string | undefined {
 
 type Located = Omit<Finding, "fingerprint"> & { flagged: string };
 
-function runRule(rule: Rule, matches: readonly Captures[], file: SourceFile, options: OptionValues): Located[] {
+/**
+ * Runs one rule: the engine, not the rule, applies what its metadata declares — run-time code
+ * only, the kinds of code it judges, other tools' waivers, reasons written beside the code.
+ */
+function runRule(rule: Rule, matches: readonly Match[], file: SourceFile, options: OptionValues): Located[] {
+  const { meta } = rule;
+  const { semantics } = file;
   const seen = new Set<number>();
   const found: Located[] = [];
-  for (const captures of matches) {
-    const report = captures["report"];
-    if (!report) throw new Error(`query of ${rule.meta.id} has no @report capture`);
-    const verdict = refineMatch(rule, captures, file, options);
-    if (!verdict) continue;
-    const node = verdict === true ? report : (verdict.node ?? report);
-    if (seen.has(node.id) || !rule.meta.appliesTo.includes(codeKindAt(node, file.kind))) continue;
-    seen.add(node.id);
-    const located = locate(rule, file, node, verdict === true ? undefined : verdict.message);
-    const suggestion = verdict === true || !verdict.fix ? undefined : fixedLine(file.source, verdict.fix);
-    found.push(suggestion === undefined ? located : { ...located, suggestion });
+  for (const match of matches) {
+    if (!match.report) throw new Error(`query of ${meta.id} has no @report capture`);
+    if ((meta.runsOn ?? "run-time") === "run-time" && !semantics.isRunTime(match.report)) continue;
+    for (const report of reportsOf(rule, match, file, options)) {
+      const node = report.node ?? match.report;
+      if (seen.has(node.id) || !meta.appliesTo.includes(semantics.kindAt(node))) continue;
+      if (meta.waivedBy && semantics.comments.isWaived(node, meta.waivedBy)) continue;
+      if (meta.quietWhenExplained && semantics.comments.isExplained(node)) continue;
+      seen.add(node.id);
+      const located = locate(rule, file, node, renderMessage(meta, report.message, report.values), report);
+      const suggestion = report.fix ? fixedLine(file.source, report.fix) : undefined;
+      found.push(suggestion === undefined ? located : { ...located, suggestion });
+    }
   }
   return found;
 }
 
-function refineMatch(rule: Rule, captures: Captures, file: SourceFile, options: OptionValues): Verdict {
-  if (!rule.refine) return true;
+/** The reports of one match, whatever shape `refine` answered in. */
+function reportsOf(rule: Rule, match: Match, file: SourceFile, options: OptionValues): readonly Report[] {
+  if (!rule.refine) return [{}];
+  let verdict;
   try {
-    return rule.refine(captures, file, options);
+    verdict = rule.refine(match, file, options);
   } catch (error) {
-    const line = (captures["report"]?.startPosition.row ?? 0) + 1;
-    throw new Error(`${errorMessage(error)} (at line ${line})`);
+    throw new Error(`${errorMessage(error)} (at line ${match.report.startPosition.row + 1})`);
   }
+  if (!verdict) return [];
+  if (verdict === true) return [{}];
+  return Array.isArray(verdict) ? verdict : [verdict as Report];
+}
+
+/** A rule that defers to a more specific one drops what that rule reports at the same place, when it runs. */
+function withoutDeferred(findings: readonly Located[], rules: readonly Rule[]): Located[] {
+  const running = new Set(rules.map((rule) => rule.meta.id));
+  const deferring = new Map(rules.flatMap((rule) => (rule.meta.defersTo && running.has(rule.meta.defersTo) ? [[rule.meta.id, rule.meta.defersTo] as const] : [])));
+  if (deferring.size === 0) return [...findings];
+  const at = (ruleId: string, f: Located) => `${ruleId}\0${f.line}:${f.column}`;
+  const places = new Set(findings.map((f) => at(f.ruleId, f)));
+  return findings.filter((f) => {
+    const specific = deferring.get(f.ruleId);
+    return !specific || !places.has(at(specific, f));
+  });
 }
 
 /** Node tree-sitter counts columns in UTF-16 code units of the JavaScript string, as editors do. */
-function locate(rule: Rule, file: SourceFile, node: SyntaxNode, message: string | undefined): Located {
+function locate(rule: Rule, file: SourceFile, node: SyntaxNode, message: string, report: Report): Located {
   const start = node.startPosition;
   const end = node.endPosition;
   return {
@@ -108,7 +134,8 @@ function locate(rule: Rule, file: SourceFile, node: SyntaxNode, message: string 
     column: start.column + 1,
     endLine: end.row + 1,
     endColumn: end.column + 1,
-    message: message ?? rule.meta.message,
+    message,
+    confidence: report.confidence ?? "high",
     flagged: node.text,
   };
 }

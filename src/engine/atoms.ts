@@ -19,12 +19,21 @@ import {
   remoteCallee,
 } from "./elixir.js";
 import type { SyntaxNode } from "./parser.js";
+import type { Waivers } from "./semantic/comments.js";
+import type { FileModel } from "./semantic/file-model.js";
+import { isBoundedOrigin, type Origin, type Provenance } from "./semantic/provenance.js";
 
 /**
  * Atoms are never garbage-collected and the table is finite (1,048,576 by default): an atom made
  * from run-time input is a slow memory leak and, at the limit, a node crash. These helpers find
  * atom-making expressions and ask whether their atom names a process.
  */
+
+/** The other tools' checks for atoms made at run time: a reviewer who waived them there decided. */
+export const ATOM_WAIVERS: Waivers = {
+  credo: ["Credo.Check.Warning.UnsafeToAtom"],
+  sobelow: ["DOS.StringToAtom", "DOS.ListToAtom", "DOS.BinToAtom"],
+};
 
 /** A tree-sitter query for every shape that can make an atom; `atomMaker` decides. */
 export const ATOM_MAKER_QUERY = `
@@ -300,15 +309,104 @@ function isAtomMaker(callee: { module: string; fun: string }): boolean {
  * `Keyword.put(opts, :name, …)` — directly, through a pipe, or through a variable bound to it in
  * the same function. Returns the use, or null.
  */
-export function processNameUse(node: SyntaxNode): SyntaxNode | null {
-  const value = outermostPipe(node);
-  if (isNameSlot(value)) return value;
+export function processNameUse(node: SyntaxNode, model?: FileModel): SyntaxNode | null {
+  return nameUse(node, isNameSlot, model);
+}
+
+/** Where the atom made by `node` names an ETS table (`:ets.new(name, [:named_table, …])`): one table, and one atom, per value. */
+export function tableNameUse(node: SyntaxNode, model?: FileModel): SyntaxNode | null {
+  return nameUse(node, isTableNameSlot, model);
+}
+
+/**
+ * Where the value `node` produces lands in a slot `isSlot` accepts: directly, through a pipe or
+ * an option's default (`opts[:name] || :"…"`, `Keyword.get_lazy(opts, :name, fn -> :"…" end)`),
+ * through a variable of the same function, or — with the file's model — through a helper of the
+ * module that returns it (`defp table_name(id), do: :"table_#{id}"`).
+ */
+function nameUse(node: SyntaxNode, isSlot: (value: SyntaxNode) => boolean, model?: FileModel, depth = 2): SyntaxNode | null {
+  const value = asOptionDefault(outermostPipe(node));
+  if (isSlot(value)) return value;
   const variable = boundVariable(value);
-  if (!variable) return null;
   const def = enclosingDefinition(value);
   const body = def ? definitionBody(def) : undefined;
-  if (!body) return null;
-  return identifierUses(body, variable).find((use) => use.startIndex > value.endIndex && isNameSlot(use)) ?? null;
+  if (variable && body) return identifierUses(body, variable).find((use) => use.startIndex > value.endIndex && isSlot(asOptionDefault(use))) ?? null;
+  if (!model || depth === 0 || !body || !isReturnedBy(value, body)) return null;
+  const clause = model.clauseAt(value);
+  const sites = clause ? model.callersOf(clause.module, clause.name).flatMap((caller) => caller.localCallSites.filter((site) => site.name === clause.name)) : [];
+  for (const site of sites) {
+    const use = nameUse(site.node, isSlot, model, depth - 1);
+    if (use) return use;
+  }
+  return null;
+}
+
+/** The expression is what the function body returns: its only or last statement. */
+function isReturnedBy(value: SyntaxNode, body: SyntaxNode): boolean {
+  if (value.id === body.id) return true;
+  return body.type === "do_block" && body.namedChildren.at(-1)?.id === value.id;
+}
+
+/** `opts[:name] || :"…"`, `Keyword.get(opts, :name, :"…")`, `Keyword.get_lazy(opts, :name, fn -> :"…" end)`: the lookup, whose value the default becomes. */
+function asOptionDefault(value: SyntaxNode): SyntaxNode {
+  let current = value;
+  for (;;) {
+    const parent = current.parent;
+    if (parent?.type === "binary_operator" && operatorOf(parent) === "||" && parent.childForFieldName("right")?.id === current.id) {
+      current = parent;
+      continue;
+    }
+    const stab = parent?.type === "body" ? parent.parent : null;
+    const fn = stab?.type === "stab_clause" ? stab.parent : null;
+    const holder = fn?.type === "anonymous_function" ? fn : current;
+    const call = holder.parent?.type === "arguments" ? holder.parent.parent : null;
+    if (call && (isRemoteCall(call, "Keyword", ["get", "get_lazy"]) || isRemoteCall(call, "Map", ["get", "get_lazy"])) && effectiveArguments(call)[2]?.id === holder.id) {
+      current = call;
+      continue;
+    }
+    return current;
+  }
+}
+
+function isTableNameSlot(value: SyntaxNode): boolean {
+  const call = value.parent?.type === "arguments" ? value.parent.parent : null;
+  if (!call || !isRemoteCall(call, ":ets", ["new"])) return false;
+  const args = effectiveArguments(call);
+  return args[0]?.id === value.id && (args[1]?.text.includes(":named_table") ?? false);
+}
+
+/** Calls that address a process by a name it registered elsewhere: the name was made where it was registered. */
+const ADDRESSING: ReadonlyArray<[module: string, funs: readonly string[]]> = [
+  ["GenServer", ["call", "cast", "whereis", "stop"]],
+  ["GenStateMachine", ["call", "cast"]],
+  [":gen_statem", ["call", "cast"]],
+  [":gen_server", ["call", "cast"]],
+  ["Process", ["whereis", "send", "exit"]],
+  ["Agent", ["get", "update", "cast"]],
+];
+
+/**
+ * The atom is used to reach a process by its registered name (`GenServer.call(:"#{id}", …)`),
+ * or to name a module being defined (`Module.create(mod, …)`): the atom exists already, or must
+ * be created; the finding, if any, belongs where the process is named.
+ */
+export function isNameReference(node: SyntaxNode): boolean {
+  return nameUse(node, (value) => {
+    const call = value.parent?.type === "arguments" ? value.parent.parent : null;
+    if (!call || effectiveArguments(call)[0]?.id !== value.id) return false;
+    if (localCallee(call) === "send" || localCallee(call) === "defmodule") return true;
+    if (ADDRESSING.some(([module, funs]) => isRemoteCall(call, module, funs))) return true;
+    return isRemoteCall(call, "Module", ["create"]) || isRemoteCall(call, "Code", ["compile_quoted", "compile_string"]);
+  }) !== null;
+}
+
+/** The expressions an atom is made from: the converted value, the interpolated parts, the concatenated parts. */
+export function atomInputs(node: SyntaxNode): SyntaxNode[] {
+  if (node.type === "quoted_atom") return node.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren);
+  const callee = remoteCallee(node);
+  const args = effectiveArguments(node);
+  if (callee?.module === "Module" && callee.fun === "concat") return args.length === 1 && args[0] ? concatenatedParts(args[0]) : args;
+  return args.slice(0, 1);
 }
 
 /** The whole expression whose value the node produces: `x |> String.to_atom()` for the call. */
@@ -348,4 +446,51 @@ function isNameSlot(value: SyntaxNode): boolean {
 /** For a maker's description at the start of a message. */
 export function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** What an atom-making expression is made from, when that is not a bounded set. */
+export interface AtomJudgement {
+  /** How the atom is made, for messages: "`String.to_atom`". */
+  maker: string;
+  /** `external` when the input comes from outside the program; otherwise `parameter` or `unknown`. */
+  origin: Origin;
+}
+
+/**
+ * Whether an atom-making expression makes atoms from an unbounded set, asked of the value's
+ * provenance first: configuration, literals and existing atoms are bounded; outside input is not,
+ * whatever it is called. What provenance cannot trace falls back to the shape of the code.
+ * `use`: a `name` (of a process, a table) from any unbounded value is a finding; a `value` built
+ * as a name per entity (`:"client_#{id}"`) is not, unless its input is outside data.
+ */
+export function judgeAtom(node: SyntaxNode, provenance: Provenance, use: "value" | "name" = "value"): AtomJudgement | null {
+  const inputs = atomInputs(node);
+  if (inputs.length === 0 || isFunctionCapture(node)) {
+    const maker = atomMaker(node);
+    return maker ? { maker, origin: "unknown" } : null;
+  }
+  const origins = inputs.map((input) => provenance.originOf(input));
+  if (origins.every(isBoundedOrigin) || isNameReference(node)) return null;
+  const maker = atomMaker(node);
+  if (origins.includes("external") && !isDistributionName(node)) return { maker: maker ?? describeMaker(node), origin: "external" };
+  // `:"brod_client_#{id}"`, `Module.concat(__MODULE__, id)`: a name built per entity — one per
+  // configured client, car, table — is bounded by those entities unless the input is outside data.
+  if (!maker || (use === "value" && isNameConstruction(node, inputs))) return null;
+  return { maker, origin: origins.includes("parameter") ? "parameter" : "unknown" };
+}
+
+/** An atom built from a fixed part and a value — an interpolated atom, `Module.concat`, `"prefix_" <> id` — names a thing; it does not convert data. */
+function isNameConstruction(node: SyntaxNode, inputs: readonly SyntaxNode[]): boolean {
+  if (node.type === "quoted_atom") return true;
+  const callee = remoteCallee(node);
+  if (callee?.module === "Module" && callee.fun === "concat") return true;
+  const input = inputs[0];
+  if (input?.type === "string") return input.namedChildren.some((c) => c.type === "quoted_content");
+  return input?.type === "binary_operator" && operatorOf(input) === "<>" && [input.childForFieldName("left"), input.childForFieldName("right")].some((side) => side?.type === "string");
+}
+
+function describeMaker(node: SyntaxNode): string {
+  if (node.type === "quoted_atom") return "an interpolated atom `:\"…#{}…\"`";
+  const callee = remoteCallee(node);
+  return callee ? `\`${callee.module}.${callee.fun}\`` : "this";
 }

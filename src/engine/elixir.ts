@@ -1,4 +1,3 @@
-import type { FileKind } from "./file-kind.js";
 import type { SyntaxNode } from "./parser.js";
 
 /**
@@ -8,7 +7,6 @@ import type { SyntaxNode } from "./parser.js";
 
 const FUNCTION_DEFINITIONS = new Set(["def", "defp"]);
 const COMPILE_TIME_DEFINITIONS = new Set(["defmacro", "defmacrop", "defguard", "defguardp"]);
-const COMPILE_TIME_CALLS = new Set(["quote", "unquote", "unquote_splicing"]);
 
 /** `Mod.fun(...)` or `:mod.fun(...)`: the module as written (`Task`, `:erlang`) and the function. */
 export function remoteCallee(node: SyntaxNode): { module: string; fun: string } | null {
@@ -147,71 +145,6 @@ export function moduleDefinitions(module: SyntaxNode): SyntaxNode[] {
   });
 }
 
-/**
- * True when the node runs at run time, inside a function body: not in a module body or attribute,
- * not in a macro, guard or `quote`, not inside `unquote` (generated definitions), not in a private
- * helper that only macros call.
- */
-export function isRunTimeCode(node: SyntaxNode): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === "unary_operator" && operatorOf(n) === "@") return false;
-    const name = localCallee(n);
-    if (name === null) continue;
-    if (COMPILE_TIME_CALLS.has(name) || COMPILE_TIME_DEFINITIONS.has(name)) return false;
-    if (FUNCTION_DEFINITIONS.has(name)) {
-      const module = enclosingModule(n);
-      return isInsideBody(node, n) && !(module && isCompileTimeHelper(n, module));
-    }
-    if (name === "defmodule") return false;
-  }
-  return false;
-}
-
-/**
- * A `defp` that only macros reach — directly or through other private helpers — runs when the
- * macro expands, at compile time (Phoenix's and Ecto's macro helpers are written this way).
- */
-function isCompileTimeHelper(def: SyntaxNode, module: SyntaxNode): boolean {
-  if (localCallee(def) !== "defp") return false;
-  const definitions = moduleDefinitions(module);
-  const namesOf = (kinds: ReadonlySet<string>) => definitions.filter((d) => kinds.has(localCallee(d) ?? "")).flatMap((d) => definitionName(d) ?? []);
-  const name = definitionName(def);
-  const fromMacros = reachableDefinitions(module, namesOf(COMPILE_TIME_DEFINITIONS));
-  if (!fromMacros.some((d) => d.id === def.id)) return false;
-  return !reachableDefinitions(module, namesOf(new Set(["def"]))).some((d) => definitionName(d) === name);
-}
-
-/**
- * The definitions named `entries` and every function of the same module they call, directly or
- * through other local functions: the code that runs when an entry point runs.
- */
-export function reachableDefinitions(module: SyntaxNode, entries: readonly string[]): SyntaxNode[] {
-  const byName = new Map<string, SyntaxNode[]>();
-  for (const def of moduleDefinitions(module)) {
-    const name = definitionName(def);
-    if (name) byName.set(name, [...(byName.get(name) ?? []), def]);
-  }
-  const reached = new Set<string>();
-  const pending = entries.filter((name) => byName.has(name));
-  while (pending.length > 0) {
-    const name = pending.pop()!;
-    if (reached.has(name)) continue;
-    reached.add(name);
-    for (const def of byName.get(name)!) {
-      for (const call of definitionBody(def)?.descendantsOfType("call") ?? []) {
-        const callee = localCallee(call);
-        if (callee && byName.has(callee) && !reached.has(callee)) pending.push(callee);
-      }
-    }
-  }
-  return [...reached].flatMap((name) => byName.get(name)!);
-}
-
-function isInsideBody(node: SyntaxNode, def: SyntaxNode): boolean {
-  const body = definitionBody(def);
-  return body !== undefined && body.startIndex <= node.startIndex && node.endIndex <= body.endIndex;
-}
-
 /** Identifier nodes named `name` below `node` that are variables, not the names of called functions. */
 /** Every `left = right` (or, with `operator`, `left <- right`) inside `body`, as [left, right]. */
 export function assignments(body: SyntaxNode, operator: "=" | "<-" = "="): Array<[SyntaxNode, SyntaxNode]> {
@@ -263,46 +196,4 @@ export function isStaticValue(node: SyntaxNode): boolean {
     default:
       return false;
   }
-}
-
-/** `ExUnit.*`, `Phoenix.ChannelTest`, `MyApp.DataCase`, `MyApp.Test.Factory`: code that runs in tests. */
-const TEST_SUPPORT_SEGMENT = /^(ExUnit|Test|Testing|TestHelpers?|TestSupport|\w+Test|\w+Case)$/;
-
-/**
- * The kind of code a node is, refining its file's kind by the module it sits in: `Mix.*`
- * modules (tasks and the helpers of generators) and modules that call Mix at run time are
- * command-line code, test-support modules shipped in `lib/` are test code.
- */
-export function codeKindAt(node: SyntaxNode, fileKind: FileKind): FileKind {
-  if (fileKind !== "production") return fileKind;
-  for (let module = enclosingModule(node); module; module = enclosingModule(module)) {
-    const name = callArguments(module)[0]?.text ?? "";
-    if (name.startsWith("Mix.") || callsMixAtRunTime(module)) return "script";
-    if (name.split(".").some((segment) => TEST_SUPPORT_SEGMENT.test(segment))) return "test";
-  }
-  return fileKind;
-}
-
-/** `Mix.env/0` and `Mix.target/0` are read at compile time by ordinary application code. */
-const MIX_AT_COMPILE_TIME = new Set(["env", "target"]);
-
-/**
- * Mix is a build tool and is not part of a release: a module that calls `Mix.Project.config()`
- * or `Mix.shell()` from its functions can only run under Mix — a generator, a code reloader, a
- * compiler — never in the long-lived node the rules protect.
- */
-function callsMixAtRunTime(module: SyntaxNode): boolean {
-  return module.descendantsOfType("call").some((call) => {
-    const callee = remoteCallee(call);
-    if (!callee || !(callee.module === "Mix" || callee.module.startsWith("Mix."))) return false;
-    return !(callee.module === "Mix" && MIX_AT_COMPILE_TIME.has(callee.fun)) && isRunTimeCode(call) && !isOptionalUse(call);
-  });
-}
-
-/** `if Code.ensure_loaded?(Mix) do Mix.… end`: the module also runs where Mix is absent. */
-function isOptionalUse(call: SyntaxNode): boolean {
-  for (let n = call.parent; n; n = n.parent) {
-    if (localCallee(n) === "if" && /\b(Code\.ensure_loaded\??|function_exported\?)\(/.test(callArguments(n)[0]?.text ?? "")) return true;
-  }
-  return false;
 }

@@ -48,7 +48,7 @@ export function runAnalysisRequest(request: AnalysisRequest, registry: readonly 
     if (!rule) throw new Error(`otp-review: no rule ${id} in this analyser`);
     return rule.meta.severity === severity ? rule : { ...rule, meta: { ...rule.meta, severity } };
   });
-  return analyseSource(request.path, request.source, rules, new Map(Object.entries(request.options)), request.kind);
+  return analyseSource(request.path, request.source, rules, new Map(Object.entries(request.options)), request.kind, new Set(byId.keys()));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type Parser from "tree-sitter";
 import { compileQuery, type SyntaxNode } from "./parser.js";
-import type { Captures, Rule } from "./rule.js";
+import type { Match, Rule } from "./rule.js";
 
 /** A string literal (left alone) or a capture name (`@report`) in a query's source. */
 const CAPTURE_OR_STRING = /"(?:[^"\\]|\\.)*"|@([A-Za-z_][\w.-]*)/g;
@@ -28,14 +28,14 @@ export function prepareQueries(rules: readonly Rule[]): Parser.Query {
  * the rules. Each query's capture names carry its index, to tell the matches apart; rules that
  * share a query (the two atom rules) share its matches.
  */
-export function matchesByRule(rules: readonly Rule[], root: SyntaxNode): Captures[][] {
+export function matchesByRule(rules: readonly Rule[], root: SyntaxNode): Match[][] {
   const query = prepareQueries(rules);
   const rulesByQuery = new Map<number, number[]>();
   rules.forEach((rule, index) => {
     const source = sources.indexOf(rule.query);
     rulesByQuery.set(source, [...(rulesByQuery.get(source) ?? []), index]);
   });
-  const byRule: Captures[][] = rules.map(() => []);
+  const byRule: Match[][] = rules.map(() => []);
   for (const match of query.matches(root)) {
     const captures: Record<string, SyntaxNode> = {};
     let queryIndex = -1;
@@ -44,7 +44,7 @@ export function matchesByRule(rules: readonly Rule[], root: SyntaxNode): Capture
       queryIndex = Number(name.slice(1, cut));
       captures[name.slice(cut + SEPARATOR.length)] = node;
     }
-    for (const ruleIndex of rulesByQuery.get(queryIndex) ?? []) byRule[ruleIndex]!.push(captures);
+    for (const ruleIndex of rulesByQuery.get(queryIndex) ?? []) byRule[ruleIndex]!.push(captures as Match);
   }
   return byRule;
 }

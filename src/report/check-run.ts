@@ -59,15 +59,29 @@ const LEVEL: Record<Severity, Annotation["annotation_level"]> = { error: "failur
 
 /** The check run for a finished review: fails when a finding reaches the policy's `fail_on`. */
 export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string, RuleInfo>): CheckRunOutput {
-  const counts = countBySeverity(outcome.findings);
+  const shown = outcome.findings.filter((f) => f.placement !== "listed");
+  const listed = outcome.findings.filter((f) => f.placement === "listed");
+  const counts = countBySeverity(shown);
   const conclusion: Conclusion = outcome.failing ? "failure" : "success";
-  const summary = [headline(outcome), findingsTable(outcome.findings, rules), notesSection(outcome.notes), footer(outcome), policySection(outcome)].filter(Boolean).join("\n\n");
+  const summary = [headline({ ...outcome, findings: shown }), findingsTable(shown, rules), listedSection(listed), notesSection(outcome.notes), footer(outcome), policySection(outcome)].filter(Boolean).join("\n\n");
   return {
     conclusion,
-    title: title(outcome, counts),
+    title: title({ ...outcome, findings: shown }, counts),
     summary: truncateBytes(summary, MAX_OUTPUT_BYTES, (n) => `… ${n} bytes of this summary were left out (GitHub's limit is ${MAX_OUTPUT_BYTES}).`),
-    annotations: outcome.findings.map(annotation),
+    annotations: shown.map(annotation),
   };
+}
+
+/**
+ * Findings whose evidence is below the policy's confidence threshold: what decides is not in the
+ * changed files (who calls this, how often a table is written). Listed for a reader to judge; they
+ * take no comment and fail nothing.
+ */
+function listedSection(listed: readonly PlacedFinding[]): string {
+  if (listed.length === 0) return "";
+  const lines = listed.map((f) => `- \`${f.path}:${f.line}\` · \`${f.ruleId}\` — ${f.message}`);
+  const header = `<details><summary>${listed.length} lower-confidence ${listed.length === 1 ? "finding" : "findings"} (the evidence that decides is not in the changed code; not commented, never failing)</summary>`;
+  return [header, "", ...lines, "", "</details>"].join("\n");
 }
 
 /** The check run for a review that could not finish: it still completes, and says why. */

@@ -1,7 +1,7 @@
 import { describePolicy } from "../config/describe.js";
 import { parsePolicy, type ConfigError } from "../config/parse.js";
 import { resolvePolicy, type ResolvedPolicy } from "../config/resolve.js";
-import { fails, reviewSettings } from "../config/settings.js";
+import { fails, reviewSettings, type ReviewSettings } from "../config/settings.js";
 import type { FileAnalyser } from "../engine/file-analyser.js";
 import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
@@ -62,7 +62,7 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   const settings = reviewSettings(rules, policy.policy);
   const ruleInfo = new Map(settings.rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
   const files = await platform.listChangedFiles();
-  const analysis = await analyseChanges(files, platform, settings, analyser, superseded);
+  const analysis = withConfidence(await analyseChanges(files, platform, settings, analyser, superseded), settings);
   // A newer push announced by webhook stops the review early; otherwise ask GitHub, as pushes can race the webhook.
   const head = superseded?.aborted ? String(superseded.reason) : await platform.currentHeadSha();
   if (head !== sha) {
@@ -71,7 +71,7 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   }
   const proposed = await proposedPolicyErrors(platform, files, rules);
   const notes: ReviewNote[] = [...policy.overrides.map((message) => ({ message })), ...analysis.notes, ...proposed.notes];
-  const failing = analysis.findings.some((f) => fails(f.severity, settings.failOn)) || proposed.errors.length > 0;
+  const failing = analysis.findings.some((f) => f.placement !== "listed" && fails(f.severity, settings.failOn)) || proposed.errors.length > 0;
   let commentsPosted = 0;
   if (settings.comments.mode === "review") {
     const existing = await platform.listComments();
@@ -89,6 +89,11 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance) }, ruleInfo);
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
   return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures } };
+}
+
+/** Findings below the policy's confidence threshold are only listed: no comment, no annotation, no failure. */
+function withConfidence(analysis: ChangesAnalysis, settings: ReviewSettings): ChangesAnalysis {
+  return { ...analysis, findings: analysis.findings.map((f) => (settings.isConfident(f) ? f : { ...f, placement: "listed" as const })) };
 }
 
 /**

@@ -19,7 +19,7 @@ function hugePullRequest(): PullRequestData {
   const contents: Record<string, string> = {};
   for (let i = 0; i < FILES; i++) {
     const twice = i < 2_000;
-    const source = `defmodule Gen.M${i} do\n  def a(x), do: Task.async(fn -> x end)\n${twice ? "  def b(g), do: :pg2.join(g, self())\n" : ""}end\n`;
+    const source = `defmodule Gen.M${i} do\n  def a(x), do: (Task.async(fn -> x end); :ok)\n${twice ? "  def b(g), do: :pg2.join(g, self())\n" : ""}end\n`;
     const lines = source.trimEnd().split("\n");
     const path = `lib/gen/m${i}.ex`;
     files.push({ filename: path, status: "added", patch: `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join("\n")}` });

@@ -20,7 +20,7 @@ function git(...args: string[]): void {
 const check = (...args: string[]) => runBuilt("cli/main.js", ["check", ...args], dir);
 
 const CLUSTER = "defmodule Shop.Cluster do\n  def join(group), do: :pg2.join(group, self())\nend\n";
-const DASHBOARD = "defmodule Shop.Dashboard do\n  def load(c), do: Task.async(fn -> c end)\nend\n";
+const DASHBOARD = "defmodule Shop.Dashboard do\n  def load(c), do: (Task.async(fn -> c end); :ok)\nend\n";
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "otp-review-cli-"));
@@ -37,7 +37,7 @@ describe("otp-review check", () => {
     expect(ran.status).toBe(1);
     expect(ran.stdout.trimEnd().split("\n")).toEqual([
       expect.stringMatching(/^lib\/shop\/cluster\.ex:2:24: error pg2-removed `:pg2\.join` was removed in OTP 24/),
-      expect.stringMatching(/^lib\/shop\/dashboard\.ex:2:20: warning task-async-unsupervised `Task\.async` links/),
+      expect.stringMatching(/^lib\/shop\/dashboard\.ex:2:21: warning task-async-unsupervised This task is never awaited/),
     ]);
   });
 
@@ -48,9 +48,23 @@ describe("otp-review check", () => {
 
     expect(ran.status).toBe(0);
     expect(JSON.parse(ran.stdout)).toEqual({
-      findings: [{ ruleId: "task-async-unsupervised", severity: "warning", path: "lib/shop/dashboard.ex", line: 2, column: 20, endLine: 2, endColumn: 43, message: expect.any(String) }],
+      findings: [{ ruleId: "task-async-unsupervised", severity: "warning", confidence: "high", path: "lib/shop/dashboard.ex", line: 2, column: 21, endLine: 2, endColumn: 44, message: expect.any(String) }],
       notes: [],
     });
+  });
+
+  it("shows medium-confidence findings only with --all, marked as such, and never fails on them", () => {
+    write("lib/shop/waiter.ex", "defmodule Shop.Waiter do\n  def wait(task), do: Task.await(task, :infinity)\nend\n");
+    write(".github/otp-review.yml", "rules:\n  call-infinity-timeout: error\n");
+
+    const quiet = check();
+    const all = check("--all");
+    const json = check("--all", "--format", "json");
+
+    expect(quiet).toMatchObject({ status: 0, stdout: "" });
+    expect(all.status).toBe(0);
+    expect(all.stdout).toMatch(/^lib\/shop\/waiter\.ex:2:23: error call-infinity-timeout \(medium confidence\) /);
+    expect(JSON.parse(json.stdout).findings).toEqual([expect.objectContaining({ ruleId: "call-infinity-timeout", confidence: "medium" })]);
   });
 
   it("leaves dependencies and build output alone", () => {

@@ -3,7 +3,7 @@ import { placeFindings, type FileDiff } from "../../src/diff/scope.js";
 import type { Finding } from "../../src/model.js";
 
 function finding(path: string, line: number): Finding {
-  return { ruleId: "pg2-removed", severity: "error", path, line, column: 1, endLine: line, endColumn: 5, message: "m", fingerprint: `${path}:${line}` };
+  return { ruleId: "pg2-removed", severity: "error", path, line, column: 1, endLine: line, endColumn: 5, message: "m", confidence: "high", fingerprint: `${path}:${line}` };
 }
 
 const diffs = new Map<string, FileDiff>([

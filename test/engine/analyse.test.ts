@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rules } from "../../rules/index.js";
 import { analyseSource, MAX_SOURCE_BYTES } from "../../src/engine/analyse.js";
-import { defineRule, PRODUCTION_ONLY } from "../../src/engine/rule.js";
+import { defineRule, PRODUCTION } from "../../src/engine/rule.js";
 
 const PG2 = "defmodule A do\n  def join(g), do: :pg2.join(g, self())\nend\n";
 
@@ -17,7 +17,7 @@ describe("analyseSource", () => {
 
   it("catches a rule that throws, names it, and runs the other rules", () => {
     const exploding = defineRule({
-      meta: { ...rules[0]!.meta, id: "exploding", appliesTo: PRODUCTION_ONLY },
+      meta: { ...rules[0]!.meta, id: "exploding", appliesTo: PRODUCTION },
       query: "(call) @report",
       refine: () => {
         throw new Error("boom");

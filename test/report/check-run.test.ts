@@ -8,7 +8,7 @@ import { checkRunOutput, MAX_OUTPUT_BYTES } from "../../src/report/check-run.js"
 const info = new Map(rules.map((r) => [r.meta.id, ruleInfo(r.meta)]));
 
 function finding(ruleId: string, severity: PlacedFinding["severity"], line: number): PlacedFinding {
-  return { ruleId, severity, path: "lib/a.ex", line, column: 3, endLine: line, endColumn: 9, message: "m", fingerprint: String(line), placement: "comment" };
+  return { ruleId, severity, path: "lib/a.ex", line, column: 3, endLine: line, endColumn: 9, message: "m", confidence: "high", fingerprint: String(line), placement: "comment" };
 }
 
 describe("checkRunOutput", () => {

@@ -21,7 +21,7 @@ describe("the rule catalogue", () => {
   it.each(rules.map((r) => [r.meta.id, r] as const))("%s has its metadata, a message, and examples both ways", (_, rule) => {
     expect(rule.meta.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     expect(SEVERITIES).toContain(rule.meta.severity);
-    for (const text of [rule.meta.summary, rule.meta.guideSection, rule.meta.principle, rule.meta.message, rule.meta.explanation]) expect(text.trim()).not.toBe("");
+    for (const text of [rule.meta.summary, rule.meta.guideSection, rule.meta.principle, rule.meta.premise, rule.meta.messages["default"] ?? "", rule.meta.explanation]) expect(text.trim()).not.toBe("");
     expect(rule.examples.valid.length).toBeGreaterThan(0);
     expect(rule.examples.invalid.length).toBeGreaterThan(0);
   });

@@ -8,6 +8,7 @@ defmodule Shop.Dashboard do
   def load(customer) do
     orders = Task.async(fn -> Orders.recent(customer) end)
     picks = Task.async(fn -> Recommendations.for_customer(customer) end)
+    Task.async(fn -> Shop.Analytics.track(:dashboard_viewed, customer) end)
 
     %{
       customer: customer,
