@@ -1,7 +1,8 @@
 import { effectiveArguments, operatorOf } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
-import type { FunctionClause } from "../src/engine/semantic/file-model.js";
+import { isBlocking } from "../src/engine/blocking.js";
+import type { FileModel, FunctionClause } from "../src/engine/semantic/file-model.js";
 import { isInSpawnedFunction, runsInStatefulProcess } from "../src/engine/semantic/processes.js";
 
 /** `Module.function` → the 1-based position of its timeout argument. */
@@ -32,7 +33,7 @@ export default defineRule({
     summary: "A call or await that waits forever (`:infinity`)",
     guideSection: "GenServer Patterns",
     principle: "Set appropriate timeouts for `call/3`.",
-    premise: "The guide: set appropriate timeouts for `call/3`. Evidence: a caller that serves others — a request handler, a LiveView, a channel, a GenServer's callback — waits with `:infinity` (written, or a timeout that defaults to it) on another process, and nothing written beside the call says why. Waits inside a spawned task, calls to supervisors, and choices explained in a comment right above are not findings. Whether the callee can stall is rarely in the same file, so a caller that does not itself serve others gives medium confidence.",
+    premise: "The guide: set appropriate timeouts for `call/3`. Evidence: a caller that serves others — a request handler, a LiveView, a channel, a GenServer's callback — waits with `:infinity` (written, or a timeout that defaults to it) on another process that can stall, and nothing written beside the call says why. A server's own client API is medium confidence: who calls it is elsewhere. Not findings: waits inside a spawned task, calls to supervisors, awaits of tasks the function started itself (their bodies bound the work), calls to the module's own server when its `handle_call` does no I/O or replies later on purpose, and choices explained in a comment or the function's `@doc`.",
     messages: { defaulted: "This timeout defaults to `:infinity`: a caller that passes none waits forever if the other process is stuck. Default to a finite timeout that fits the work.", default: "`:infinity` waits forever: if the other process is stuck, so is this one, and the failure never surfaces. Set a finite timeout and handle the exit." },
     explanation: `
 A GenServer handles one message at a time. A caller that waits with \`:infinity\` inherits every
@@ -55,7 +56,7 @@ end
 Work that really takes unbounded time does not belong in a call: cast it, or run it in a
 supervised task and report back with a message.`,
     appliesTo: PRODUCTION,
-    quietWhenExplained: true,
+    quietWhenExplained: /infinity|timeout|forever|wait|block|bound/i,
   },
   query: `
 (call target: (dot left: [(alias) (atom)] @module right: (identifier) @fun)
@@ -71,7 +72,11 @@ supervised task and report back with a message.`,
     const clause = semantics.model.clauseAt(report);
     // OTP's own convention: calls to a supervisor wait for the child's start, however long.
     if (!timeout || !clause || SUPERVISOR.test(args[0]?.text ?? "") || isInSpawnedFunction(report, clause)) return null;
+    if (module?.text === "Task" ? startsItsTasks(clause) : calleeCannotStall(report, clause, semantics.model)) return null;
     const serving = semantics.kindAt(report) === "request" || runsInStatefulProcess(semantics.model, clause);
+    // A public function of a server module is its client API: whoever calls it waits too.
+    const clientApi = clause.kind === "def" && (clause.module?.functions.has("handle_call") ?? false);
+    if (!serving && !clientApi) return null;
     if (timeout.text === ":infinity") return { confidence: serving ? "high" : "medium" };
     return defaultsToInfinity(timeout, clause) ? { node: timeout, message: "defaulted", confidence: "medium" } : null;
   },
@@ -80,12 +85,38 @@ supervised task and report back with a message.`,
       {
         note: "Finite timeouts, the defaults, and calls to a supervisor (OTP's convention: they wait for the child's start).",
         code: `
-defmodule MyApp.Importer do
-  def import(file), do: GenServer.call(__MODULE__, {:import, file}, 30_000)
-  def status, do: GenServer.call(__MODULE__, :status)
-  def wait(task), do: Task.await(task, :timer.minutes(2))
-  def poll(task), do: Task.yield(task, 1_000) || Task.shutdown(task)
-  def start(supervisor, spec), do: GenServer.call(supervisor, {:start_child, spec}, :infinity)
+defmodule MyAppWeb.ImportController do
+  def create(conn, %{"file" => file}), do: json(conn, GenServer.call(MyApp.Importer, {:import, file}, 30_000))
+  def status(conn, _), do: json(conn, GenServer.call(MyApp.Importer, :status))
+  def start(conn, spec), do: json(conn, GenServer.call(MyApp.WorkerSupervisor, {:start_child, spec}, :infinity))
+end`,
+      },
+      {
+        note: "A reason written beside the choice: a comment right above, or the function's \`@doc\`.",
+        code: `
+defmodule MyAppWeb.ExportLive do
+  use MyAppWeb, :live_view
+
+  def handle_event("export", _params, socket) do
+    # The exporter replies when the file is written; the browser shows progress meanwhile.
+    {:noreply, assign(socket, file: GenServer.call(MyApp.Exporter, :export, :infinity))}
+  end
+
+  @doc "Waits for the lock without a timeout: the sender's rpc timeout is the real bound."
+  def lock(scope), do: GenServer.call(scope, :lock, :infinity)
+end`,
+      },
+      {
+        note: "Awaiting tasks the function started itself (their bodies bound the work), and calls to a server whose \`handle_call\` only touches memory or replies later on purpose (a queue of waiters).",
+        code: `
+defmodule MyApp.Pool do
+  use GenServer
+
+  def copy_all(files), do: files |> Enum.map(&Task.async(fn -> copy(&1) end)) |> Task.await_many(:infinity)
+  def checkout, do: GenServer.call(__MODULE__, :checkout, :infinity)
+
+  def handle_call(:checkout, _from, %{free: [name | rest]} = state), do: {:reply, name, %{state | free: rest}}
+  def handle_call(:checkout, from, state), do: {:noreply, %{state | waiting: [from | state.waiting]}}
 end`,
       },
       {
@@ -99,28 +130,63 @@ end`,
     ],
     invalid: [
       {
+        note: "A controller and a LiveView — callers that serve others — waiting forever on another process.",
+        code: `
+defmodule MyAppWeb.ImportController do
+  def create(conn, %{"file" => file}) do
+    # ruleid: call-infinity-timeout
+    json(conn, GenServer.call(MyApp.Importer, {:import, file}, :infinity))
+  end
+
+  def nodes(conn, _) do
+    # ruleid: call-infinity-timeout
+    json(conn, :erpc.call(node(), MyApp.Cluster, :members, [], :infinity))
+  end
+end
+
+defmodule MyAppWeb.StateLive do
+  use MyAppWeb, :live_view
+  # ruleid: call-infinity-timeout
+  def mount(%{"id" => id}, _session, socket), do: {:ok, assign(socket, state: :gen_statem.call(via(id), :get_state, :infinity))}
+end`,
+      },
+      {
+        note: "A server's client API: its callers wait as long as its \`handle_call\` does I/O (medium confidence: who calls it is elsewhere); and a timeout that defaults to \`:infinity\`.",
         code: `
 defmodule MyApp.Importer do
-  def import(file) do
-    # ruleid: call-infinity-timeout
-    GenServer.call(__MODULE__, {:import, file}, :infinity)
-  end
-
-  def run(tasks) do
-    # ruleid: call-infinity-timeout
-    results = Task.await_many(tasks, :infinity)
-    # ruleid: call-infinity-timeout
-    {:ok, _} = tasks |> hd() |> Task.yield(:infinity)
-    results
-  end
+  use GenServer
 
   # ruleid: call-infinity-timeout
-  def state(pid), do: :gen_statem.call(pid, :get_state, :infinity)
+  def import(file), do: GenServer.call(__MODULE__, {:import, file}, :infinity)
+  # ruleid: call-infinity-timeout
+  def reload(timeout \\\\ :infinity), do: GenServer.call(__MODULE__, :reload, timeout)
+
+  def handle_call({:import, file}, _from, state), do: {:reply, MyApp.Repo.insert_all(MyApp.Row, parse(file)), state}
+  def handle_call(:reload, _from, state), do: {:reply, :ok, %{state | rows: MyApp.Repo.all(MyApp.Row)}}
 end`,
       },
     ],
   },
 });
+
+/** `tasks = Enum.map(…, &Task.async/1)` then `Task.await_many(tasks, :infinity)`: the caller bounds the work by what it started. */
+function startsItsTasks(clause: FunctionClause): boolean {
+  return /Task\.(async|Supervisor\.async)/.test(clause.body?.text ?? "");
+}
+
+/**
+ * The call goes to this module's own server (`__MODULE__`, a pid), whose `handle_call` cannot
+ * stall: no clause does I/O or waits — or it replies later on purpose (`{:noreply, …}` keeps the
+ * caller waiting for an event, as a queue or a rate limiter does).
+ */
+function calleeCannotStall(call: SyntaxNode, clause: FunctionClause, model: FileModel): boolean {
+  const handlers = clause.module?.functions.get("handle_call") ?? [];
+  const target = effectiveArguments(call)[0];
+  if (handlers.length === 0 || !target || !(target.text === "__MODULE__" || target.type === "identifier")) return false;
+  if (handlers.some((handler) => /\{:noreply\b/.test(handler.body?.text ?? ""))) return true;
+  const reached = model.reachable(clause.module, ["handle_call"]);
+  return !reached.some((handler) => handler.body?.descendantsOfType("call").some(isBlocking));
+}
 
 /** `def call(x, timeout \\ :infinity)`, `timeout = Keyword.get(opts, :timeout, :infinity)`: a timeout that is `:infinity` unless someone says otherwise. */
 function defaultsToInfinity(timeout: SyntaxNode, clause: FunctionClause): boolean {

@@ -57,11 +57,54 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
     }
     if (!semantics.isRunTime(report)) return null;
     const judged = judgeAtom(report, semantics.provenance);
-    if (!judged || semantics.comments.isExplained(report, /atom/i)) return null;
+    if (!judged || semantics.comments.mentions(report, /atom/i)) return null;
     return { values: { maker: capitalised(judged.maker) }, confidence: judged.origin === "external" ? "high" : "medium" };
   },
   examples: {
     valid: [
+      {
+        note: "Waived for another tool that flags the same hazard (Credo's `UnsafeToAtom`, Sobelow's `DOS.StringToAtom`), or explained by a comment about the atoms; tests and mocks; code that only runs in tests.",
+        code: `
+defmodule MyApp.Teams do
+  def access(value) do
+    # credo:disable-for-next-line Credo.Check.Warning.UnsafeToAtom
+    String.to_atom(value)
+  end
+
+  # sobelow_skip ["DOS.StringToAtom"]
+  def role(value), do: String.to_atom(value)
+
+  # We cannot use to_existing_atom: the atoms may not be loaded yet, and the server is trusted.
+  defp atomize(nil), do: nil
+  defp atomize(value), do: String.to_atom(value)
+
+  if Mix.env() == :test do
+    def fake(name), do: String.to_atom(name)
+  end
+end`,
+      },
+      {
+        note: "Mocks live outside `test/` but are not production processes.",
+        path: "lib/my_app/mocks/http_mock.ex",
+        code: `
+defmodule MyApp.HTTPMock do
+  def handle(params), do: String.to_atom(params["action"])
+end`,
+      },
+      {
+        note: "Names built per entity — one per configured client, car, partition — and atoms used to reach a process by the name it registered, or to name a module being compiled.",
+        code: `
+defmodule MyApp.Kafka do
+  def client_id(connection), do: :"brod_client_#{connection.id}"
+  def metric(name), do: Module.concat(__MODULE__, name)
+  def get_state(car_id), do: GenServer.call(:"car_#{car_id}", :state)
+
+  def compile(id, ast) do
+    module = String.to_atom("Elixir.UserFunction#{id}")
+    Module.create(module, ast, Macro.Env.location(__ENV__))
+  end
+end`,
+      },
       {
         note: "Existing atoms only, and literal input.",
         code: `

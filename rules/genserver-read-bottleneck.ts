@@ -10,7 +10,7 @@ export default defineRule({
     summary: "A singleton GenServer whose `handle_call` only reads its state: every reader queues behind one process",
     guideSection: "The Iron Law",
     principle: "Can reads bypass the GenServer via ETS? The ETS pattern: GenServer owns ETS table, writes serialize through GenServer, reads bypass it entirely with `:read_concurrency`.",
-    premise: "The Iron Law: a GenServer is a bottleneck by design — can reads bypass it via ETS? Evidence: one process for everyone (registered under `__MODULE__` or a literal atom, never a via tuple, not one of a pool) answers a `handle_call` that only reads its state and returns it unchanged, and it owns no port, socket or table that would explain serialising. High confidence when the module's own client function sends that call (any process may read through it); medium when no caller is in the file.",
+    premise: "The Iron Law: a GenServer is a bottleneck by design — can reads bypass it via ETS? Evidence: one process for everyone (registered under `__MODULE__` or a literal atom, never a via tuple, not one of a pool) answers a `handle_call` that only reads its state and returns it unchanged, and it owns no port, socket or table that would explain serialising. How often and from where it is read is in the callers' files, so the finding is medium unless this file reads it while handling a request.",
     messages: { default: "Every reader of this state waits in one process's mailbox, one at a time. Keep the data in an ETS table the server owns (`read_concurrency: true`) and read it directly; send only writes through the server." },
     explanation: `
 A GenServer handles one message at a time. When a single, globally registered server answers
@@ -57,10 +57,29 @@ For data that almost never changes, \`:persistent_term\` is faster still. Per-en
     if (!reader) return null;
     const request = definitionParameters(reader.node)[0];
     const clients = module.node.descendantsOfType("call").filter((call) => isRemoteCall(call, "GenServer", ["call"]) && sameRequest(effectiveArguments(call)[1], request));
-    return { node: reader.node, confidence: clients.length > 0 ? "high" : "medium" };
+    // How often, and from where, the state is read is in the callers' files: medium, unless this file shows the read on a request path.
+    const hot = clients.some((call) => file.semantics.kindAt(call) === "request");
+    return { node: reader.node, confidence: hot ? "high" : "medium" };
   },
   examples: {
     valid: [
+      {
+        note: "One of a pool, a server that owns a port or a table others read directly, and a module whose docs say it serialises on purpose.",
+        code: `
+defmodule MyApp.Printer do
+  @moduledoc "Owns the printer's port: jobs must reach it one at a time, in order."
+  use GenServer
+  def start_link(_), do: GenServer.start_link(__MODULE__, nil, name: __MODULE__)
+  def handle_call(:status, _from, state), do: {:reply, state.status, state}
+end
+
+defmodule MyApp.Flags do
+  use GenServer
+  def start_link(_), do: GenServer.start_link(__MODULE__, nil, name: __MODULE__)
+  def init(_), do: {:ok, :ets.new(__MODULE__, [:named_table, read_concurrency: true])}
+  def handle_call(:table, _from, table), do: {:reply, table, table}
+end`,
+      },
       {
         note: "Per-entity processes, named with a via tuple.",
         code: `
@@ -81,6 +100,17 @@ end`,
       },
     ],
     invalid: [
+      {
+        note: "A read-only call whose state is destructured in the head, read by a controller through the server.",
+        code: `
+defmodule MyApp.Names do
+  use GenServer
+  def start_link(_), do: GenServer.start_link(__MODULE__, {[], %{}}, name: __MODULE__)
+  def all, do: GenServer.call(__MODULE__, :names)
+  # ruleid: genserver-read-bottleneck
+  def handle_call(:names, _from, {names, _} = state), do: {:reply, names, state}
+end`,
+      },
       {
         code: `
 defmodule MyApp.Settings do

@@ -1,11 +1,8 @@
-import { callArguments, isDefinition, localCallee, remoteCallee } from "../src/engine/elixir.js";
-import type { SyntaxNode } from "../src/engine/parser.js";
+import { isBlocking } from "../src/engine/blocking.js";
+import { remoteCallee } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 import type { FunctionClause } from "../src/engine/semantic/file-model.js";
 import { isInSpawnedFunction } from "../src/engine/semantic/processes.js";
-
-/** Calls that wait on something outside the process. `module: functions`; `*` = any function. */
-const HTTP_VERBS = ["get", "post", "put", "patch", "delete", "head", "options", "request", "run"].flatMap((verb) => [verb, `${verb}!`]);
 
 /** Waits whose cost depends on another process, not on I/O: medium confidence. */
 const WAITS = new Set(["Process", ":timer", "GenServer", "Task"]);
@@ -13,22 +10,6 @@ const WAITS = new Set(["Process", ":timer", "GenServer", "Task"]);
 /** Servers that start other GenServers: their `init/1` is not the one a caller waits on. */
 const SERVER_BEHAVIOURS = new Set(["GenServer", "Agent", "GenStage"]);
 
-const BLOCKING: Readonly<Record<string, readonly string[]>> = {
-  Req: HTTP_VERBS,
-  HTTPoison: HTTP_VERBS,
-  Finch: ["request", "request!", "stream"],
-  Tesla: HTTP_VERBS,
-  "Mint.HTTP": ["connect", "request"],
-  ":httpc": ["request"],
-  ":hackney": ["request", "get", "post", "connect"],
-  Process: ["sleep"],
-  ":timer": ["sleep"],
-  GenServer: ["call"],
-  Task: ["await", "await_many", "yield"],
-  System: ["cmd", "shell"],
-  ":gen_tcp": ["connect"],
-  ":ssl": ["connect"],
-};
 
 export default defineRule({
   meta: {
@@ -83,6 +64,33 @@ The rule follows \`init/1\` into the functions of the same module it calls. The 
   examples: {
     valid: [
       {
+        note: "A boot gate its supervisor waits on by design (it returns `:ignore` or `{:stop, …}`), work handed to another process, and cheap local reads.",
+        code: `
+defmodule MyApp.Migrator do
+  use GenServer
+
+  def init(opts) do
+    case MyApp.Repo.query("SELECT 1") do
+      {:ok, _} -> run_migrations(opts) && :ignore
+      {:error, error} -> {:stop, error}
+    end
+  end
+
+  defp run_migrations(opts), do: Ecto.Migrator.run(MyApp.Repo, opts[:path], :up, all: true)
+end
+
+defmodule MyApp.Warmer do
+  use GenServer
+
+  def init(opts) do
+    Task.start(fn -> warm(opts) end)
+    {:ok, %{files: File.ls!(opts[:dir])}}
+  end
+
+  defp warm(opts), do: MyApp.Repo.all(opts[:query])
+end`,
+      },
+      {
         note: "The work moved to handle_continue; handle_info may block.",
         code: `
 defmodule MyApp.Rates do
@@ -120,6 +128,22 @@ end`,
       },
     ],
     invalid: [
+      {
+        note: "An `init/1` written inside `quote` in `__using__` is run-time code of every module that uses this one.",
+        code: `
+defmodule MyApp.Cached do
+  defmacro __using__(opts) do
+    quote do
+      use GenServer
+
+      def init(_) do
+        # ruleid: init-blocking-work
+        {:ok, MyApp.Repo.all(unquote(opts[:schema]))}
+      end
+    end
+  end
+end`,
+      },
       {
         code: `
 defmodule MyApp.Rates do
@@ -164,26 +188,4 @@ end`,
 /** `init/1` that may return `:ignore` or `{:stop, reason}`: a gate its supervisor waits on, by design. */
 function isBootGate(init: FunctionClause): boolean {
   return /(^|[^\w:]):ignore\b|\{:stop,/.test(init.body?.text ?? "");
-}
-
-function isBlocking(call: SyntaxNode): boolean {
-  if (localCallee(call) === "receive") return !isMailboxFlush(call);
-  const callee = remoteCallee(call);
-  if (!callee) return false;
-  if (callee.module === "Repo" || callee.module.endsWith(".Repo")) return true;
-  const funs = BLOCKING[callee.module];
-  return funs !== undefined && (funs.includes("*") || funs.includes(callee.fun));
-}
-
-/**
- * A `receive` that cannot wait: `after 0`, or the flush of a timer's message after
- * `Process.cancel_timer/1` reported that it had already fired (Livebook does this).
- */
-function isMailboxFlush(receive: SyntaxNode): boolean {
-  const after = receive.namedChildren.find((c) => c.type === "do_block")?.namedChildren.find((c) => c.type === "after_block");
-  if (after?.namedChildren[0]?.childForFieldName("left")?.text === "0") return true;
-  for (let n = receive.parent; n && !isDefinition(n); n = n.parent) {
-    if ((localCallee(n) === "if" || localCallee(n) === "case") && /cancel_timer/.test(callArguments(n)[0]?.text ?? "")) return true;
-  }
-  return false;
 }

@@ -49,6 +49,17 @@ library do it (DBConnection, Broadway producers) — and keep restarts for unexp
   examples: {
     valid: [
       {
+        note: "A reason written beside the setting.",
+        code: `
+defmodule MyApp.Application do
+  def start(_, _) do
+    # Tenants connect on demand and a region outage restarts hundreds of them at once:
+    # the default intensity would take the whole node down with one region.
+    Supervisor.start_link(children(), strategy: :one_for_one, max_restarts: 1_000)
+  end
+end`,
+      },
+      {
         note: "Tests of restart behaviour may restart as often as they like.",
         path: "test/supervisor_test.exs",
         code: `

@@ -58,11 +58,40 @@ For work that must not be lost when the node stops, use a persistent job queue (
     const clause = file.semantics.model.clauseAt(report);
     const definedHere = (name: string) => (clause?.module?.functions.has(name) ?? false);
     if (!isProcessStart(report, module?.text, fun?.text ?? "", definedHere) || isStartResult(report) || isWatched(report)) return null;
-    if (fun?.text === "spawn_link" && trapsExits(report)) return null;
-    return boundNames(report, enclosingBody(report)).length > 0 ? { message: "managed", confidence: "medium" } : { confidence: "high" };
+    if ((fun?.text === "spawn_link" && trapsExits(report)) || hasBoundedLife(report)) return null;
+    // A linked process dies with its owner and crashes it: its life is the owner's, short of a clean shutdown.
+    const linked = fun?.text === "spawn_link";
+    return boundNames(report, enclosingBody(report)).length > 0 || linked ? { message: "managed", confidence: "medium" } : { confidence: "high" };
   },
   examples: {
     valid: [
+      {
+        note: "A choice explained right where it is made; a linked helper of a process that traps exits; a helper that waits for one thing with a deadline, then ends.",
+        code: `
+defmodule MyApp.Slack do
+  def notify(message) do
+    # We don't care if this succeeds or fails: Slack is best effort, and the message is in the database.
+    Task.start(fn -> Slack.post(message) end)
+  end
+
+  def init(_) do
+    Process.flag(:trap_exit, true)
+    sink = spawn_link(&sink_loop/0)
+    {:ok, %{sink: sink}}
+  end
+
+  def stop_later(pid) do
+    spawn(fn ->
+      ref = Process.monitor(pid)
+      receive do
+        {:DOWN, ^ref, _, _, _} -> :ok
+      after
+        5_000 -> Process.exit(pid, :kill)
+      end
+    end)
+  end
+end`,
+      },
       {
         note: "Supervised tasks.",
         code: `
@@ -150,10 +179,16 @@ function isProcessStart(report: SyntaxNode, module: string | undefined, name: st
   }
 }
 
-/** The module traps exits and handles `{:EXIT, pid, reason}`: the owner is the linked process's supervisor. */
+/** The module traps exits: the owner outlives and watches the processes it links to. */
 function trapsExits(call: SyntaxNode): boolean {
   const module = enclosingModule(call);
-  return module !== null && /:trap_exit,\s*true/.test(module.text) && /\{:EXIT,/.test(module.text);
+  return module !== null && /:trap_exit,\s*true/.test(module.text);
+}
+
+/** `spawn(fn -> … receive do … after 5_000 -> … end end)`: a helper that waits for one thing, with a deadline, then ends. */
+function hasBoundedLife(call: SyntaxNode): boolean {
+  const spawned = effectiveArguments(call)[0];
+  return spawned?.type === "anonymous_function" && spawned.descendantsOfType("after_block").length > 0;
 }
 
 function enclosingBody(call: SyntaxNode): SyntaxNode {

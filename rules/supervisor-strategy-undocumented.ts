@@ -58,6 +58,29 @@ A comment on the same line or right above it, or a module doc that explains the 
   examples: {
     valid: [
       {
+        note: "The standard two-child idiom (a registry, or a supervisor, then the process that uses it), a module doc that explains the restarts, and options built with `++`: the generated \"See … for other strategies\" comment is not a reason, but the moduledoc is.",
+        code: `
+defmodule MyApp.Unique do
+  def start_link(_) do
+    Supervisor.start_link([{Registry, keys: :unique, name: MyApp.Reg}, {DynamicSupervisor, name: MyApp.Dyn}], strategy: :one_for_all)
+  end
+end
+
+defmodule MyApp.Pipeline.Supervisor do
+  @moduledoc """
+  The producer, the processors and the acker share one buffer: if one crashes, the buffer is
+  gone, so all of them restart together.
+  """
+  use Supervisor
+
+  def init(opts) do
+    children = [MyApp.Producer, MyApp.Processors, MyApp.Acker]
+    # See https://hexdocs.pm/elixir/Supervisor.html for other strategies and supported options
+    Supervisor.init(children, [strategy: :one_for_all] ++ opts)
+  end
+end`,
+      },
+      {
         note: "The dependency, written down; and independent children.",
         code: `
 defmodule MyApp.Supervisor do
@@ -76,6 +99,21 @@ end`,
       },
     ],
     invalid: [
+      {
+        note: "Strategy options built with `++`, with only the generated boilerplate comment above.",
+        code: `
+defmodule MyApp.Pipeline.Supervisor do
+  use Supervisor
+
+  def init(opts) do
+    children = [MyApp.Producer, MyApp.Processors, MyApp.Acker]
+    # See https://hexdocs.pm/elixir/Supervisor.html
+    # for other strategies and supported options
+    # ruleid: supervisor-strategy-undocumented
+    Supervisor.init(children, [strategy: :rest_for_one] ++ opts)
+  end
+end`,
+      },
       {
         code: `
 defmodule MyApp.Supervisor do

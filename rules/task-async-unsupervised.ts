@@ -66,7 +66,10 @@ files are not flagged.`,
     if (!isAwaited(report, clause)) {
       // A GenServer that keeps the task and handles its reply in handle_info awaits it by message.
       if (stateful) return handlesTaskMessages(clause) ? { message: "handled", values: { process } } : { message: "linkedToProcess", values: { process }, confidence: "medium" };
-      return { confidence: returnsTask(report, clause) ? "medium" : "high" };
+      if (!returnsTask(report, clause)) return { confidence: "high" };
+      // Tasks handed back to a local caller that awaits them are an awaited fan-out, split in two.
+      const callers = model.callersOf(clause.module, clause.name);
+      return callers.length > 0 && callers.every((caller) => /Task\.(await|yield)/.test(caller.body?.text ?? "")) ? null : { confidence: "medium" };
     }
     if (stateful && handlesExits(clause.body)) return { message: "handled", values: { process } };
     return null;

@@ -85,7 +85,7 @@ function runRule(rule: Rule, matches: readonly Match[], file: SourceFile, option
       const node = report.node ?? match.report;
       if (seen.has(node.id) || !meta.appliesTo.includes(semantics.kindAt(node))) continue;
       if (meta.waivedBy && semantics.comments.isWaived(node, meta.waivedBy)) continue;
-      if (meta.quietWhenExplained && semantics.comments.isExplained(node)) continue;
+      if (meta.quietWhenExplained && isExplained(file, node, meta.quietWhenExplained)) continue;
       seen.add(node.id);
       const located = locate(rule, file, node, renderMessage(meta, report.message, report.values), report);
       const suggestion = report.fix ? fixedLine(file.source, report.fix) : undefined;
@@ -93,6 +93,12 @@ function runRule(rule: Rule, matches: readonly Match[], file: SourceFile, option
     }
   }
   return found;
+}
+
+/** A reason written beside the code: a comment right above it, or — about the rule's subject — above its function or in its `@doc`. */
+function isExplained({ semantics }: SourceFile, node: SyntaxNode, subject: true | RegExp): boolean {
+  if (subject === true) return semantics.comments.isExplained(node);
+  return semantics.comments.isExplained(node, subject) || subject.test(semantics.model.clauseAt(node)?.doc ?? "");
 }
 
 /** The reports of one match, whatever shape `refine` answered in. */

@@ -27,8 +27,11 @@ export interface RuleMeta<M extends string = string> extends Omit<RuleInfo, "doc
   appliesTo: readonly CodeKind[];
   /** Where the rule looks: `run-time` (the default) ignores module bodies, attributes, macros and quotes. */
   runsOn?: "run-time" | "anywhere";
-  /** The rule is about undocumented choices: a reason written right above the flagged code keeps it quiet. */
-  quietWhenExplained?: boolean;
+  /**
+   * The rule is about undocumented choices: a reason written right above the flagged code keeps
+   * it quiet. With a pattern, a comment above the function or its `@doc` that matches it counts too.
+   */
+  quietWhenExplained?: boolean | RegExp;
   /** Other tools' checks for the same hazard, whose disable comments this rule honours. */
   waivedBy?: Waivers;
   /**

@@ -31,7 +31,7 @@ const NAME_KINDS: ReadonlyArray<[RegExp, CodeKind]> = [
   [/^(ExUnit|Test|Testing|TestHelpers?|TestSupport|\w+Test|\w+Case|Factory|Factories|Fixtures?)$/, "test"],
   [/^(Mocks?|Fakes?|Stubs?|\w+Mock|\w+Fake|\w+Stub)$/, "mock"],
   [/^(Examples?|Demo|Samples?)$/, "example"],
-  [/^(Bench|Benchmarks?|\w+Bench|\w+Benchmark|LoadTest|\w+Simulator|Simulator|IEx|IExHelpers|Debug|Debugger|Dev|DevTools|Intellisense|Autocomplete|Completion)$/, "dev-tool"],
+  [/^(Bench|Benchmarks?|\w+Bench|\w+Benchmark|LoadTest|\w+Simulator|Simulator|IEx|IExHelpers|Debug|Debugger|Dev|DevTools|Intellisense|Autocomplete|Completion|CodeReloader|LiveReloader|Reloader)$/, "dev-tool"],
   [/^(Release|ReleaseTasks|Seeds?|CLI|\w+CLI)$/, "script"],
 ];
 
@@ -119,6 +119,7 @@ function environmentBranch(node: SyntaxNode): CodeKind | undefined {
     const condition = callArguments(n)[0]?.text ?? "";
     if (!/Mix\.env\(\)|config_env\(\)/.test(condition)) continue;
     const environments = [...condition.matchAll(/:(test|dev|prod)\b/g)].map((m) => m[1]);
+    if (name === "if" && condition.includes("!=") && environments.length === 1 && environments[0] === "prod") return "dev-tool";
     if (name === "if" && !environments.includes("prod") && !condition.includes("!=")) return environments.includes("test") ? "test" : "dev-tool";
   }
   return undefined;

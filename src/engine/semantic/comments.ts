@@ -51,16 +51,27 @@ export class Comments {
 
   /**
    * True when a reason is written at the node: a comment (not a directive or boilerplate) on the
-   * lines right above the statement holding it, or at the end of the node's line. With `about`,
-   * the comment must match it, and may also sit above the function holding the node.
+   * lines right above the statement holding it, or at the end of the node's line; or, with
+   * `about`, a comment above the function holding the node that matches it.
    */
   isExplained(node: SyntaxNode, about?: RegExp): boolean {
     const row = node.startPosition.row;
-    if (this.isReason(this.byRow.get(row)?.text, about)) return true;
-    for (const start of new Set([row, statementRow(node), ...(about ? this.functionRows(node) : [])])) {
-      for (let above = start - 1; this.byRow.has(above) && !this.byRow.get(above)!.trailing; above--) {
-        if (this.isReason(this.byRow.get(above)!.text, about)) return true;
-      }
+    if (this.isReason(this.byRow.get(row)?.text)) return true;
+    if ([row, statementRow(node)].some((start) => this.reasonAbove(start))) return true;
+    return about !== undefined && this.functionRows(node).some((start) => this.reasonAbove(start, about));
+  }
+
+  /** True when a comment about `subject` sits beside the node or above its function: the author weighed exactly this. */
+  mentions(node: SyntaxNode, subject: RegExp): boolean {
+    const row = node.startPosition.row;
+    if (this.isReason(this.byRow.get(row)?.text, subject)) return true;
+    return [row, statementRow(node), ...this.functionRows(node)].some((start) => this.reasonAbove(start, subject));
+  }
+
+  /** A reason in the block of comments that ends right above `row`. */
+  private reasonAbove(row: number, about?: RegExp): boolean {
+    for (let above = row - 1; this.byRow.has(above) && !this.byRow.get(above)!.trailing; above--) {
+      if (this.isReason(this.byRow.get(above)!.text, about)) return true;
     }
     return false;
   }

@@ -31,6 +31,8 @@ export interface FunctionClause {
   localCalls: Set<string>;
   /** Where it calls them. */
   localCallSites: Array<{ name: string; node: SyntaxNode }>;
+  /** The `@doc` written above the function (its first clause), if any. */
+  doc: string | undefined;
 }
 
 export interface ModuleInfo {
@@ -250,6 +252,7 @@ export class FileModel {
         quoted,
         localCalls: new Set(),
         localCallSites: [],
+        doc: module?.functions.get(name)?.[0]?.doc ?? docAbove(r.node),
       };
       r.clause = clause;
       this.clauses.push(clause);
@@ -328,4 +331,13 @@ function usesInQuotes(macro: SyntaxNode): string[] {
     .flatMap((quote) => quote.namedChildren.find((c) => c.type === "do_block")?.namedChildren ?? [])
     .filter((statement) => localCallee(statement) === "use")
     .map((statement) => callArguments(statement)[0]?.text ?? "");
+}
+
+/** The `@doc` among the attributes right above a definition (`@doc`, `@spec`, `@impl` in any order). */
+function docAbove(definition: SyntaxNode): string | undefined {
+  for (let sibling = definition.previousNamedSibling; sibling?.type === "unary_operator" && sibling.childForFieldName("operator")?.text === "@"; sibling = sibling.previousNamedSibling) {
+    const attribute = sibling.namedChildren[0];
+    if (attribute && localCallee(attribute) === "doc") return callArguments(attribute)[0]?.text;
+  }
+  return undefined;
 }
