@@ -12,14 +12,14 @@ const ELIXIR_FILES = EXAMPLE_ELIXIR_FILES;
 /** What the example pull request must get: the findings on its added lines, nothing on unchanged ones. */
 const EXPECTED_COMMENTS = [
   "lib/shop/cart_server.ex:6 dynamic-atom-process-name",
-  "lib/shop/cart_server.ex:12 dynamic-atom",
+  "lib/shop/cart_server.ex:13 dynamic-atom",
   "lib/shop/cluster.ex:5 pg2-removed",
   "lib/shop/dashboard.ex:11 task-async-unsupervised",
   "lib/shop/pricing.ex:3 genserver-stateless",
 ];
 
 /** Medium-confidence findings: listed in the check run, never commented, never failing. */
-const EXPECTED_LISTED = ["lib/shop/dashboard.ex:16` · `call-infinity-timeout"];
+const EXPECTED_LISTED = ["lib/shop/cart_server.ex:10` · `call-infinity-timeout"];
 
 let app: TestApp;
 let pr: PullRequestData;

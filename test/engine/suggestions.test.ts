@@ -15,6 +15,7 @@ describe("suggested changes", () => {
       "  def decode(body), do: Jason.decode!(body, keys: :atoms)",
       "  def init(_), do: DynamicSupervisor.init(strategy: :one_for_all)",
       "  def table, do: :ets.new(:prices, [:named_table, :public])",
+      "  def price(sku), do: :ets.lookup(:prices, sku)",
       "end",
       "",
     ].join("\n");
@@ -28,7 +29,7 @@ describe("suggested changes", () => {
   });
 
   it("offer none where the fix is not a plain replacement", () => {
-    const source = "defmodule A do\n  def create(g), do: :pg2.create(g)\n  def table do\n    :ets.new(:prices, [\n      :named_table,\n      :public\n    ])\n  end\nend\n";
+    const source = "defmodule A do\n  def create(g), do: :pg2.create(g)\n  def table do\n    :ets.new(:prices, [\n      :named_table,\n      :public\n    ])\n  end\n  def price(sku), do: :ets.lookup(:prices, sku)\nend\n";
 
     expect(suggestions(source)).toEqual([
       ["pg2-removed", undefined],

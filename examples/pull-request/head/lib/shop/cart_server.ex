@@ -7,6 +7,7 @@ defmodule Shop.CartServer do
   end
 
   def add(cart_id, item), do: GenServer.call(:"cart_#{cart_id}", {:add, item})
+  def checkout(cart_id), do: GenServer.call(:"cart_#{cart_id}", :checkout, :infinity)
 
   def filters(params) do
     Map.new(params, fn {key, value} -> {String.to_atom(key), value} end)
@@ -20,4 +21,6 @@ defmodule Shop.CartServer do
     cart = %{cart | items: [item | cart.items]}
     {:reply, {:ok, length(cart.items)}, cart}
   end
+
+  def handle_call(:checkout, _from, cart), do: {:reply, Shop.Repo.insert(Shop.Order.from_cart(cart)), cart}
 end
