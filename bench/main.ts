@@ -10,6 +10,7 @@ import { analysisRequest } from "../src/engine/file-analyser.js";
 import { parseElixir } from "../src/engine/parser.js";
 import { DEFAULT_EXAMPLE_PATH, exampleSource } from "../src/engine/examples.js";
 import { packageRoot } from "../src/package-root.js";
+import { callWrappers, GENERATED_FUNCTIONS, taskStarters } from "./generated-modules.js";
 import { ProcessPoolAnalyser } from "../src/sandbox/process-pool-analyser.js";
 
 /**
@@ -72,6 +73,21 @@ for (let run = 0; run < RUNS; run++) {
 }
 await pool.close();
 
+// One module of a thousand functions of one shape: the analysis must stay linear in its size.
+const generated = [
+  { name: `${GENERATED_FUNCTIONS} GenServer.call wrappers`, source: callWrappers() },
+  { name: `${GENERATED_FUNCTIONS} private functions starting a task`, source: taskStarters() },
+].map(({ name, source }) => {
+  const parse: number[] = [];
+  const analyse: number[] = [];
+  let found = 0;
+  for (let run = 0; run < RUNS; run++) {
+    parse.push(timed(() => parseElixir(source)));
+    analyse.push(timed(() => (found = analyseSource("lib/bench/generated.ex", source, rules).findings.length)));
+  }
+  return `${name}: parse ${median(parse).toFixed(1)} ms, analysis ${median(analyse).toFixed(1)} ms, ${found} findings — ratio ${(median(analyse) / median(parse)).toFixed(2)}× (target ≤ 2×)`;
+});
+
 const parseMs = median(parseOnly);
 const pooledMs = median(pooled);
 const analysisMs = median(analysis);
@@ -84,6 +100,7 @@ process.stdout.write(
     `ratio analysis/parse: ${(analysisMs / parseMs).toFixed(2)}×`,
     `process pool — ${availableParallelism()} CPUs, per-file budget: ${pooledMs.toFixed(1)} ms (${(mb / (pooledMs / 1000)).toFixed(1)} MB/s)`,
     `ratio pool/parse: ${(pooledMs / parseMs).toFixed(2)}×`,
+    ...generated,
     "",
   ].join("\n"),
 );

@@ -2,7 +2,8 @@ import { effectiveArguments, operatorOf } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 import { isBlocking } from "../src/engine/blocking.js";
-import type { FileModel, FunctionClause } from "../src/engine/semantic/file-model.js";
+import type { FunctionClause } from "../src/engine/semantic/file-model.js";
+import type { Semantics } from "../src/engine/semantic/semantics.js";
 import { isInSpawnedFunction, runsInStatefulProcess } from "../src/engine/semantic/processes.js";
 
 /** `Module.function` → the 1-based position of its timeout argument. */
@@ -33,7 +34,7 @@ export default defineRule({
     summary: "A call or await that waits forever (`:infinity`)",
     guideSection: "GenServer Patterns",
     principle: "Set appropriate timeouts for `call/3`.",
-    premise: "The guide: set appropriate timeouts for `call/3`. Evidence: a caller that serves others — a request handler, a LiveView, a channel, a GenServer's callback — waits with `:infinity` (written, or a timeout that defaults to it) on another process that can stall, and nothing written beside the call says why. A server's own client API is medium confidence: who calls it is elsewhere. Not findings: waits inside a spawned task, calls to supervisors, awaits of tasks the function started itself (their bodies bound the work), calls to the module's own server when its `handle_call` does no I/O or replies later on purpose, and choices explained in a comment or the function's `@doc`.",
+    premise: "The guide: set appropriate timeouts for `call/3`. Evidence: a caller that serves others — a request handler, a LiveView, a channel, a GenServer's callback — waits with `:infinity` (written, or a timeout that defaults to it) on another process that can stall, and nothing written beside the call says why. A server's own client API is not a finding: who calls it, and what bounds them, is in other files. Not findings: waits inside a spawned task, calls to supervisors, awaits of tasks the function started itself (their bodies bound the work), calls to the module's own server when its `handle_call` does no I/O or replies later on purpose, and choices explained in a comment or the function's `@doc`.",
     messages: { defaulted: "This timeout defaults to `:infinity`: a caller that passes none waits forever if the other process is stuck. Default to a finite timeout that fits the work.", default: "`:infinity` waits forever: if the other process is stuck, so is this one, and the failure never surfaces. Set a finite timeout and handle the exit." },
     explanation: `
 A GenServer handles one message at a time. A caller that waits with \`:infinity\` inherits every
@@ -72,12 +73,11 @@ supervised task and report back with a message.`,
     const clause = semantics.model.clauseAt(report);
     // OTP's own convention: calls to a supervisor wait for the child's start, however long.
     if (!timeout || !clause || SUPERVISOR.test(args[0]?.text ?? "") || isInSpawnedFunction(report, clause)) return null;
-    if (module?.text === "Task" ? startsItsTasks(clause) : calleeCannotStall(report, clause, semantics.model)) return null;
+    if (module?.text === "Task" ? startsItsTasks(clause) : calleeCannotStall(report, clause, semantics)) return null;
     const serving = semantics.kindAt(report) === "request" || runsInStatefulProcess(semantics.model, clause);
-    // A public function of a server module is its client API: whoever calls it waits too.
-    const clientApi = clause.kind === "def" && (clause.module?.functions.has("handle_call") ?? false);
-    if (!serving && !clientApi) return null;
-    if (timeout.text === ":infinity") return { confidence: serving ? "high" : "medium" };
+    // A server's client API waits as long as its callers let it: who they are is in other files.
+    if (!serving) return null;
+    if (timeout.text === ":infinity") return true;
     return defaultsToInfinity(timeout, clause) ? { node: timeout, message: "defaulted", confidence: "medium" } : null;
   },
   examples: {
@@ -151,18 +151,21 @@ defmodule MyAppWeb.StateLive do
 end`,
       },
       {
-        note: "A server's client API: its callers wait as long as its \`handle_call\` does I/O (medium confidence: who calls it is elsewhere); and a timeout that defaults to \`:infinity\`.",
+        note: "A GenServer's callback — every caller of this server waits behind it — and a timeout that defaults to \`:infinity\` in a controller.",
         code: `
 defmodule MyApp.Importer do
   use GenServer
 
-  # ruleid: call-infinity-timeout
-  def import(file), do: GenServer.call(__MODULE__, {:import, file}, :infinity)
-  # ruleid: call-infinity-timeout
-  def reload(timeout \\\\ :infinity), do: GenServer.call(__MODULE__, :reload, timeout)
+  def handle_cast({:import, file}, state) do
+    # ruleid: call-infinity-timeout
+    rows = GenServer.call(MyApp.Parser, {:parse, file}, :infinity)
+    {:noreply, %{state | rows: rows}}
+  end
+end
 
-  def handle_call({:import, file}, _from, state), do: {:reply, MyApp.Repo.insert_all(MyApp.Row, parse(file)), state}
-  def handle_call(:reload, _from, state), do: {:reply, :ok, %{state | rows: MyApp.Repo.all(MyApp.Row)}}
+defmodule MyAppWeb.ReportController do
+  # ruleid: call-infinity-timeout
+  def show(conn, params, timeout \\\\ :infinity), do: json(conn, GenServer.call(MyApp.Reports, {:build, params}, timeout))
 end`,
       },
     ],
@@ -179,13 +182,15 @@ function startsItsTasks(clause: FunctionClause): boolean {
  * stall: no clause does I/O or waits — or it replies later on purpose (`{:noreply, …}` keeps the
  * caller waiting for an event, as a queue or a rate limiter does).
  */
-function calleeCannotStall(call: SyntaxNode, clause: FunctionClause, model: FileModel): boolean {
-  const handlers = clause.module?.functions.get("handle_call") ?? [];
+function calleeCannotStall(call: SyntaxNode, clause: FunctionClause, semantics: Semantics): boolean {
+  const module = clause.module;
   const target = effectiveArguments(call)[0];
-  if (handlers.length === 0 || !target || !(target.text === "__MODULE__" || target.type === "identifier")) return false;
-  if (handlers.some((handler) => /\{:noreply\b/.test(handler.body?.text ?? ""))) return true;
-  const reached = model.reachable(clause.module, ["handle_call"]);
-  return !reached.some((handler) => handler.body?.descendantsOfType("call").some(isBlocking));
+  if (!module?.functions.has("handle_call") || !target || !(target.text === "__MODULE__" || target.type === "identifier")) return false;
+  return semantics.once(module, "server-cannot-stall", () => {
+    const handlers = module.functions.get("handle_call")!;
+    if (handlers.some((handler) => /\{:noreply\b/.test(handler.body?.text ?? ""))) return true;
+    return !semantics.model.reachable(module, ["handle_call"]).some((handler) => handler.body?.descendantsOfType("call").some(isBlocking));
+  });
 }
 
 /** `def call(x, timeout \\ :infinity)`, `timeout = Keyword.get(opts, :timeout, :infinity)`: a timeout that is `:infinity` unless someone says otherwise. */

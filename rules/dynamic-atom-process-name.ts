@@ -1,5 +1,15 @@
+import type { SyntaxNode } from "../src/engine/parser.js";
 import { ATOM_MAKER_QUERY, ATOM_WAIVERS, capitalised, judgeAtom, processNameUse, tableNameUse } from "../src/engine/atoms.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
+
+/** `Registry.start_link(name: …)`, `{Registry, keys: :unique, name: …}`: a Registry's own name must be an atom; a via tuple cannot name it. */
+function namesARegistry(slot: SyntaxNode): boolean {
+  for (let n = slot.parent, depth = 0; n && depth < 6; n = n.parent, depth++) {
+    if (n.type === "call" && /^Registry\.start_link$/.test(n.childForFieldName("target")?.text ?? "")) return true;
+    if (n.type === "tuple" && n.namedChildren[0]?.text === "Registry") return true;
+  }
+  return false;
+}
 
 export default defineRule({
   meta: {
@@ -39,9 +49,11 @@ Cluster-wide names belong in \`:pg\` or Horde, not in atoms.`,
     const table = process ? null : tableNameUse(report, model);
     if (!process && !table) return null;
     const judged = judgeAtom(report, file.semantics.provenance, "name");
-    if (!judged) return null;
+    if (!judged || (process && namesARegistry(process))) return null;
     const values = { maker: capitalised(judged.maker) };
-    return process ? { values } : { message: "table", values, confidence: judged.origin === "external" ? "high" : "medium" };
+    // A table per configured entity is bounded by the configuration; a table per client is not.
+    if (table) return judged.origin === "external" ? { message: "table", values } : null;
+    return { values };
   },
   examples: {
     valid: [

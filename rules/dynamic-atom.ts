@@ -1,4 +1,4 @@
-import { ATOM_MAKER_QUERY, ATOM_WAIVERS, capitalised, judgeAtom } from "../src/engine/atoms.js";
+import { ATOM_MAKER_QUERY, ATOM_WAIVERS, capitalised, judgeAtom, processNameUse } from "../src/engine/atoms.js";
 import { effectiveArguments, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
@@ -22,6 +22,7 @@ export default defineRule({
     premise: "Atoms are never freed, so the guide says never to create them dynamically. Evidence: the text an atom is made from comes from an unbounded set — from outside the program (request params, message or socket payloads, decoded JSON, bytes read) for high confidence, or from a value the file cannot trace (a public function's parameter) for medium. Literals, elements of literal lists, configuration, values a guard allow-lists and names derived from atoms the program already has are bounded, and are not findings; nor are conversions a comment right above explains, or that Credo or Sobelow were told to skip.",
     messages: {
       default: "{maker} makes atoms from run-time input, and atoms are never freed. Map the strings you expect to atoms (`%{\"asc\" => :asc}`), or keep the string.",
+      keys: "{maker} turns every key of this map into an atom, and atoms are never freed. Keep string keys, or pick the keys you expect (`Map.take/2`) and convert only those.",
       jsonKeys: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys.",
     },
     explanation: `
@@ -56,9 +57,13 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
       return { node: value, message: "jsonKeys", confidence, fix: { node: value, text: ":atoms!" } };
     }
     if (!semantics.isRunTime(report)) return null;
-    const judged = judgeAtom(report, semantics.provenance);
+    // A process name is \`dynamic-atom-process-name\`'s finding; the engine leaves it to that rule while it runs.
+    const namesProcess = processNameUse(report, semantics.model) !== null;
+    const judged = judgeAtom(report, semantics.provenance, namesProcess ? "name" : "value");
     if (!judged || semantics.comments.mentions(report, /atom/i)) return null;
-    return { values: { maker: capitalised(judged.maker) }, confidence: judged.origin === "external" ? "high" : "medium" };
+    if (judged.origin === "external" || namesProcess) return { values: { maker: capitalised(judged.maker) } };
+    // Where the text comes from is not in the file; only atomizing every key of a map is data-driven whatever its source.
+    return atomizesKeys(report) ? { message: "keys", values: { maker: capitalised(judged.maker) }, confidence: "medium" } : null;
   },
   examples: {
     valid: [
@@ -242,9 +247,14 @@ defmodule MyApp.Webhook do
     Jason.decode!(body, keys: :atoms)
   end
 
-  def event(type) do
+  def event(conn, %{"type" => type}) do
     # ruleid: dynamic-atom
-    {:ok, :"event_#{type}", :erlang.binary_to_atom(type, :utf8)}
+    {conn, :"event_#{type}", :erlang.binary_to_atom(type, :utf8)}
+  end
+
+  def normalise(attrs) do
+    # ruleid: dynamic-atom
+    Map.new(attrs, fn {key, value} -> {String.to_atom(key), value} end)
   end
 end`,
       },
@@ -262,16 +272,31 @@ defmodule MyAppWeb.ImportController do
     params |> Map.get("sort", "asc") |> String.to_atom()
   end
 
-  def field(name) do
+  def field(conn, %{"name" => name}) do
     if Code.ensure_loaded?(Mix), do: Mix.shell().info("converting #{name}")
     # ruleid: dynamic-atom
-    String.to_atom(name)
+    {conn, String.to_atom(name)}
   end
 end`,
       },
     ],
   },
 });
+
+/**
+ * `Map.new(map, fn {k, v} -> {String.to_atom(k), v} end)`, `for {k, v} <- map, into: %{}, do: {String.to_atom(k), v}`:
+ * every key of a run-time map becomes an atom.
+ */
+function atomizesKeys(maker: SyntaxNode): boolean {
+  const input = effectiveArguments(maker)[0];
+  const tuple = maker.parent?.type === "tuple" ? maker.parent : null;
+  if (!input || input.type !== "identifier" || !tuple || tuple.namedChildren[0]?.id !== maker.id || tuple.namedChildren.length !== 2) return false;
+  for (let n: SyntaxNode | null = tuple.parent; n && n.type !== "do_block"; n = n.parent) {
+    const head = n.type === "stab_clause" ? n.childForFieldName("left") : n.type === "binary_operator" && n.text.includes("<-") ? n.childForFieldName("left") : null;
+    if (head && new RegExp(`^\\{\\s*${input.text}\\s*,`).test(head.text)) return true;
+  }
+  return false;
+}
 
 /** The call or option that decodes JSON with these options, within a few levels of the pair. */
 function jsonDecoder(pair: SyntaxNode): SyntaxNode | undefined {

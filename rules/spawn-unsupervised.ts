@@ -61,7 +61,9 @@ For work that must not be lost when the node stops, use a persistent job queue (
     if ((fun?.text === "spawn_link" && trapsExits(report)) || hasBoundedLife(report)) return null;
     // A linked process dies with its owner and crashes it: its life is the owner's, short of a clean shutdown.
     const linked = fun?.text === "spawn_link";
-    return boundNames(report, enclosingBody(report)).length > 0 || linked ? { message: "managed", confidence: "medium" } : { confidence: "high" };
+    if (boundNames(report, enclosingBody(report)).length > 0 || linked) return { message: "managed", confidence: "medium" };
+    // Best-effort work that logs its own failure: the author weighed losing it.
+    return handlesOwnFailure(report) ? { confidence: "medium" } : { confidence: "high" };
   },
   examples: {
     valid: [
@@ -183,6 +185,12 @@ function isProcessStart(report: SyntaxNode, module: string | undefined, name: st
 function trapsExits(call: SyntaxNode): boolean {
   const module = enclosingModule(call);
   return module !== null && /:trap_exit,\s*true/.test(module.text);
+}
+
+/** The spawned function handles its failure itself: a `rescue`, or a `case` on an `{:error, _}` result that it logs. */
+function handlesOwnFailure(call: SyntaxNode): boolean {
+  const spawned = effectiveArguments(call)[0];
+  return spawned?.type === "anonymous_function" && /\brescue\b|\{:error,[^}]*\}\s*->[\s\S]*Logger\./.test(spawned.text);
 }
 
 /** `spawn(fn -> … receive do … after 5_000 -> … end end)`: a helper that waits for one thing, with a deadline, then ends. */

@@ -14,7 +14,7 @@ export default defineRule({
     summary: "`:one_for_all` or `:rest_for_one` without a comment saying how the children depend on each other",
     guideSection: "Supervision Strategies Encode Dependencies",
     principle: "Think about failure cascades BEFORE coding. No supervision strategy reasoning is a red flag.",
-    premise: "The guide: supervision strategies encode dependencies; no supervision strategy reasoning is a red flag. Evidence: `:one_for_all` or `:rest_for_one` with no reason written beside it (a comment right above or on its line, or a module doc about the tree's restarts and dependencies), over children that are not the standard two-child idiom (a registry or supervisor, then the one process that uses it). Generated boilerplate (\"See … for other strategies\") is not a reason. High confidence when the children are listed in the same function, medium otherwise.",
+    premise: "The guide: supervision strategies encode dependencies; no supervision strategy reasoning is a red flag. Evidence: `:one_for_all` or `:rest_for_one` with no reason written beside it (a comment right above or on its line, or a module doc about the tree's restarts and dependencies), over children that are not the standard idiom (registries and supervisors first, then the one process that uses them). Generated boilerplate (\"See … for other strategies\") is not a reason. High confidence when the children are listed in the same function, medium otherwise.",
     messages: { default: "This strategy restarts healthy children when one fails: it encodes a dependency between them. Say which in a comment beside it, so the next change keeps the order and the reason." },
     explanation: `
 A supervision strategy is a statement about dependencies:
@@ -52,7 +52,8 @@ A comment on the same line or right above it, or a module doc that explains the 
     const { model, comments } = file.semantics;
     if (comments.isExplained(strategy) || comments.isExplained(report) || TREE_REASON.test(model.moduleAt(report)?.moduledoc ?? "")) return null;
     const children = childList(report, model.clauseAt(report)?.body);
-    if (children && children.length === 2 && IDIOM_FIRST_CHILD.test(children[0]!.text)) return null;
+    // Registries and supervisors first, then the one process that uses them: the order says it all.
+    if (children && children.length >= 2 && children.slice(0, -1).every((child) => IDIOM_FIRST_CHILD.test(child.text))) return null;
     return { confidence: children && children.length >= 2 ? "high" : "medium" };
   },
   examples: {

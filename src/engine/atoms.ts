@@ -464,11 +464,8 @@ export interface AtomJudgement {
  * as a name per entity (`:"client_#{id}"`) is not, unless its input is outside data.
  */
 export function judgeAtom(node: SyntaxNode, provenance: Provenance, use: "value" | "name" = "value"): AtomJudgement | null {
-  const inputs = atomInputs(node);
-  if (inputs.length === 0 || isFunctionCapture(node)) {
-    const maker = atomMaker(node);
-    return maker ? { maker, origin: "unknown" } : null;
-  }
+  const inputs = isFunctionCapture(node) ? capturedCollection(node) : atomInputs(node);
+  if (inputs.length === 0) return null;
   const origins = inputs.map((input) => provenance.originOf(input));
   if (origins.every(isBoundedOrigin) || isNameReference(node)) return null;
   const maker = atomMaker(node);
@@ -487,6 +484,14 @@ function isNameConstruction(node: SyntaxNode, inputs: readonly SyntaxNode[]): bo
   const input = inputs[0];
   if (input?.type === "string") return input.namedChildren.some((c) => c.type === "quoted_content");
   return input?.type === "binary_operator" && operatorOf(input) === "<>" && [input.childForFieldName("left"), input.childForFieldName("right")].some((side) => side?.type === "string");
+}
+
+/** `Enum.map(list, &String.to_atom/1)`: the capture converts the elements of `list`. */
+function capturedCollection(capture: SyntaxNode): SyntaxNode[] {
+  let call: SyntaxNode | null = capture.parent;
+  while (call && call.type !== "call") call = call.parent;
+  const collection = call ? effectiveArguments(call)[0] : undefined;
+  return collection && !collection.text.includes(capture.text) ? [collection] : [];
 }
 
 function describeMaker(node: SyntaxNode): string {

@@ -54,8 +54,8 @@ describe("otp-review check", () => {
   });
 
   it("shows medium-confidence findings only with --all, marked as such, and never fails on them", () => {
-    write("lib/shop/waiter.ex", "defmodule Shop.Waiter do\n  def wait, do: GenServer.call(__MODULE__, :wait, :infinity)\n  def handle_call(:wait, _from, s), do: {:reply, Shop.Repo.all(Shop.Order), s}\nend\n");
-    write(".github/otp-review.yml", "rules:\n  call-infinity-timeout: error\n");
+    write("lib/shop/saved.ex", "defmodule Shop.Saved do\n  def restore(saved), do: Map.new(saved, fn {k, v} -> {String.to_atom(k), v} end)\nend\n");
+    write(".github/otp-review.yml", "rules:\n  dynamic-atom: error\n");
 
     const quiet = check();
     const all = check("--all");
@@ -63,8 +63,8 @@ describe("otp-review check", () => {
 
     expect(quiet).toMatchObject({ status: 0, stdout: "" });
     expect(all.status).toBe(0);
-    expect(all.stdout).toMatch(/^lib\/shop\/waiter\.ex:2:17: error call-infinity-timeout \(medium confidence\) /);
-    expect(JSON.parse(json.stdout).findings).toEqual([expect.objectContaining({ ruleId: "call-infinity-timeout", confidence: "medium" })]);
+    expect(all.stdout).toMatch(/^lib\/shop\/saved\.ex:2:55: error dynamic-atom \(medium confidence\) /);
+    expect(JSON.parse(json.stdout).findings).toEqual([expect.objectContaining({ ruleId: "dynamic-atom", confidence: "medium" })]);
   });
 
   it("leaves dependencies and build output alone", () => {

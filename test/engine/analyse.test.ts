@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rules } from "../../rules/index.js";
+import { runAnalysisRequest } from "../../src/engine/file-analyser.js";
 import { analyseSource, MAX_SOURCE_BYTES } from "../../src/engine/analyse.js";
 import { defineRule, PRODUCTION } from "../../src/engine/rule.js";
 
@@ -67,5 +68,35 @@ describe("analyseSource", () => {
     const { findings } = analyseSource("test/a_test.exs", source, rules);
 
     expect(findings.map((f) => f.ruleId)).toEqual(["pg2-removed"]);
+  });
+
+  it("decides code kind per function: one Mix call makes that function tooling, not its module", () => {
+    const source = [
+      "defmodule AWeb.Admin do",
+      "  def paths, do: Mix.Project.config()[:elixirc_paths]",
+      "  def sort(conn, %{\"sort\" => sort}), do: {conn, String.to_atom(sort)}",
+      "end",
+      "",
+    ].join("\n");
+
+    expect(analyseSource("lib/a.ex", source, rules).findings.map((f) => `${f.ruleId}:${f.line}`)).toEqual(["dynamic-atom:3"]);
+    expect(analyseSource("lib/mocks/a_mock.ex", source, rules).findings).toEqual([]);
+  });
+
+  it("lets a rule that defers to a more specific one report when a policy turns that one off", () => {
+    const source = "defmodule A do\n  def start_link(id), do: GenServer.start_link(__MODULE__, id, name: String.to_atom(\"room_#{id}\"))\nend\n";
+    const ids = (rulesRun: typeof rules) => analyseSource("lib/a.ex", source, rulesRun).findings.map((f) => f.ruleId);
+
+    expect(ids(rules)).toEqual(["dynamic-atom-process-name"]);
+    expect(ids(rules.filter((r) => r.meta.id !== "dynamic-atom-process-name"))).toEqual(["dynamic-atom"]);
+  });
+
+  it("knows every rule of the registry: a suppression of a rule the policy turned off is not unknown", () => {
+    const source = "defmodule A do\n  # otp-review:disable-next-line pg2-removed\n  def a(g), do: :pg2.join(g, self())\nend\n";
+    const registry = rules.map((r) => r.meta.id);
+    const request = { path: "lib/a.ex", source, kind: "production" as const, rules: rules.filter((r) => r.meta.id !== "pg2-removed").map((r) => ({ id: r.meta.id, severity: r.meta.severity })), options: {} };
+
+    expect(registry).toContain("pg2-removed");
+    expect(runAnalysisRequest(request, rules).findings).toEqual([]);
   });
 });

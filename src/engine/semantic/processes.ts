@@ -21,7 +21,7 @@ const CALLBACKS = new Set(["init", "handle_call", "handle_cast", "handle_info", 
 /** True when the node sits in a function literal that another process runs (`spawn(fn -> … end)`). */
 export function isInSpawnedFunction(node: SyntaxNode, clause: FunctionClause | undefined): boolean {
   const stop = clause?.node.id;
-  for (let n = node.parent; n && n.id !== stop; n = n.parent) {
+  for (let n: SyntaxNode | null = node; n && n.id !== stop; n = n.parent) {
     if (n.type !== "anonymous_function" && !(n.type === "unary_operator" && operatorOf(n) === "&")) continue;
     const call = n.parent?.type === "arguments" ? n.parent.parent : null;
     if (call && isSpawningCall(call)) return true;

@@ -199,7 +199,8 @@ export class Provenance {
     const index = clause.parameters.findIndex((p) => p.descendantsOfType("identifier").some((id) => id.text === name) || p.text === name);
     if (index < 0) return "unknown";
     // A controller action, a plug or a channel handler: `(conn, params)`, `(socket, payload)`.
-    const servesConnection = index === 1 && /^_?(conn|socket)$/.test(clause.parameters[0]?.text ?? "");
+    const param = clause.parameters[index];
+    const servesConnection = index === 1 && /^_?(conn|socket)$/.test(clause.parameters[0]?.text ?? "") && (param?.type === "map" || (param?.type === "binary_operator" && param.text.includes("%{")) || PAYLOAD_NAME.test(name));
     if (PAYLOAD_CALLBACKS[clause.name] === index || servesConnection || (PAYLOAD_NAME.test(name) && index <= 1)) return "external";
     return "parameter";
   }

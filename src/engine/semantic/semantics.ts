@@ -14,6 +14,7 @@ export class Semantics {
   private kinds?: CodeKinds;
   private notes?: Comments;
   private origins?: Provenance;
+  private readonly facts = new WeakMap<object, Map<string, unknown>>();
 
   constructor(
     private readonly root: SyntaxNode,
@@ -41,5 +42,16 @@ export class Semantics {
 
   isRunTime(node: SyntaxNode): boolean {
     return this.model.isRunTime(node);
+  }
+
+  /**
+   * A fact about `owner` (a module, a clause) computed once per file, whichever match asks: a
+   * rule that asks a whole-module question per match would otherwise cost matches × module size.
+   */
+  once<T>(owner: object, fact: string, compute: () => T): T {
+    let facts = this.facts.get(owner);
+    if (!facts) this.facts.set(owner, (facts = new Map()));
+    if (!facts.has(fact)) facts.set(fact, compute());
+    return facts.get(fact) as T;
   }
 }

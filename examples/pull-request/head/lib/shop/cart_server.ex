@@ -7,7 +7,7 @@ defmodule Shop.CartServer do
   end
 
   def add(cart_id, item), do: GenServer.call(:"cart_#{cart_id}", {:add, item})
-  def checkout(cart_id), do: GenServer.call(:"cart_#{cart_id}", :checkout, :infinity)
+  def restore(saved), do: Map.new(saved, fn {key, value} -> {String.to_atom(key), value} end)
 
   def filters(params) do
     Map.new(params, fn {key, value} -> {String.to_atom(key), value} end)
@@ -21,6 +21,4 @@ defmodule Shop.CartServer do
     cart = %{cart | items: [item | cart.items]}
     {:reply, {:ok, length(cart.items)}, cart}
   end
-
-  def handle_call(:checkout, _from, cart), do: {:reply, Shop.Repo.insert(Shop.Order.from_cart(cart)), cart}
 end
