@@ -63,7 +63,7 @@ describe("otp-review check", () => {
 
     expect(quiet).toMatchObject({ status: 0, stdout: "" });
     expect(all.status).toBe(0);
-    expect(all.stdout).toMatch(/^lib\/shop\/saved\.ex:2:55: error dynamic-atom \(medium confidence\) /);
+    expect(all.stdout).toMatch(/^lib\/shop\/saved\.ex:2:56: error dynamic-atom \(medium confidence\) /);
     expect(JSON.parse(json.stdout).findings).toEqual([expect.objectContaining({ ruleId: "dynamic-atom", confidence: "medium" })]);
   });
 
