@@ -61,9 +61,13 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
     const namesProcess = processNameUse(report, semantics.model) !== null;
     const judged = judgeAtom(report, semantics.provenance, namesProcess ? "name" : "value");
     if (!judged || semantics.comments.mentions(report, /atom/i)) return null;
-    if (judged.origin === "external" || namesProcess) return { values: { maker: capitalised(judged.maker) } };
-    // Where the text comes from is not in the file; only atomizing every key of a map is data-driven whatever its source.
-    return atomizesKeys(report) ? { message: "keys", values: { maker: capitalised(judged.maker) }, confidence: "medium" } : null;
+    const values = { maker: capitalised(judged.maker) };
+    if (judged.origin === "external" || namesProcess) return { values };
+    // Atomizing every key of a map is data-driven whatever the map's source.
+    if (atomizesKeys(report)) return { message: "keys", values, confidence: "medium" };
+    // A public function's parameter: its callers, in other files, decide what it holds.
+    const clause = semantics.model.clauseAt(report);
+    return judged.origin === "parameter" && clause?.kind === "def" ? { values, confidence: "medium" } : null;
   },
   examples: {
     valid: [

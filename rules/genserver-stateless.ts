@@ -1,13 +1,10 @@
 import {
   definitionBody,
   definitionGuard,
-  definitionName,
   definitionParameters,
-  enclosingModule,
   identifierUses,
   isStaticValue,
   localCallee,
-  moduleDefinitions,
   remoteCallee,
 } from "../src/engine/elixir.js";
 import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
@@ -78,15 +75,12 @@ and suppress the finding.`,
   },
   query: USE_GENSERVER_QUERY,
   refine({ report }, file) {
-    const module = enclosingModule(report);
-    const moduledoc = file.semantics.model.moduleAt(report)?.moduledoc ?? "";
-    if (!module || /serial|one at a time|rate.?limit|in order|sequential/i.test(moduledoc)) return null;
-    const definitions = moduleDefinitions(module);
-    const names = definitions.map(definitionName);
-    if (names.includes("handle_info")) return null;
-    if (!names.some((name) => name === "handle_call" || name === "handle_cast")) return null;
-    if (hasProcessPurpose(module)) return null;
-    return definitions.filter((def) => STATE_CALLBACKS.has(definitionName(def) ?? "")).every(isStatelessClause);
+    const module = file.semantics.model.moduleAt(report);
+    if (!module || /serial|one at a time|rate.?limit|in order|sequential/i.test(module.moduledoc ?? "")) return null;
+    const { functions } = module;
+    if (functions.has("handle_info") || !(functions.has("handle_call") || functions.has("handle_cast"))) return null;
+    if (hasProcessPurpose(module.node)) return null;
+    return [...STATE_CALLBACKS].flatMap((name) => functions.get(name) ?? []).every((clause) => isStatelessClause(clause.node));
   },
   examples: {
     valid: [

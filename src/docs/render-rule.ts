@@ -22,6 +22,7 @@ export function renderRuleDoc(rule: Rule): string {
     "",
     meta.premise,
     "",
+    ...(meta.defersTo ? [`Where [\`${meta.defersTo}\`](${meta.defersTo}.md) reports the same code, this rule leaves it to that rule; with \`${meta.defersTo}: off\` in the policy, this rule reports it.`, ""] : []),
     ...renderConfidence(meta),
     "## Why",
     "",

@@ -127,6 +127,22 @@ export function definitionGuard(def: SyntaxNode): SyntaxNode | undefined {
   return head?.type === "binary_operator" && operatorOf(head) === "when" ? (head.childForFieldName("right") ?? undefined) : undefined;
 }
 
+/** Everything about a definition at once, from one read of its arguments: for walks over many definitions. */
+export function definitionParts(def: SyntaxNode): { name: string | null; parameters: SyntaxNode[]; guard: SyntaxNode | undefined; body: SyntaxNode | undefined } {
+  const args = callArguments(def);
+  let head = args[0];
+  let guard: SyntaxNode | undefined;
+  if (head?.type === "binary_operator" && operatorOf(head) === "when") {
+    guard = head.childForFieldName("right") ?? undefined;
+    head = head.childForFieldName("left") ?? undefined;
+  }
+  const name = !head ? null : head.type === "identifier" ? head.text : head.type === "call" ? localCallee(head) : null;
+  const parameters = head?.type === "call" ? callArguments(head) : [];
+  const block = def.namedChildren.find((c) => c.type === "do_block");
+  const body = block ?? keywordValue(args.find((c) => c.type === "keywords"), "do");
+  return { name, parameters, guard, body };
+}
+
 /** The body of `def … do … end` or `def …, do: …`. */
 export function definitionBody(def: SyntaxNode): SyntaxNode | undefined {
   const block = def.namedChildren.find((c) => c.type === "do_block");

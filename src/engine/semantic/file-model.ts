@@ -1,4 +1,4 @@
-import { callArguments, definitionBody, definitionGuard, definitionName, definitionParameters, localCallee } from "../elixir.js";
+import { callArguments, definitionName, definitionParts, localCallee } from "../elixir.js";
 import { compileQuery, type SyntaxNode } from "../parser.js";
 
 /**
@@ -63,6 +63,8 @@ interface Region {
   parent: number;
   clause?: FunctionClause;
   module?: ModuleInfo;
+  /** For functions: `def`, `defp`, `defmacro`… */
+  definition?: DefinitionKind;
 }
 
 const DEFINITIONS = new Set<string>(["def", "defp", "defmacro", "defmacrop", "defguard", "defguardp"]);
@@ -94,7 +96,7 @@ export class FileModel {
     }
     for (const { name, node } of calls) {
       if (name === "defmodule") this.regions.push(region("module", node));
-      else if (DEFINITIONS.has(name)) this.regions.push(region("function", node));
+      else if (DEFINITIONS.has(name)) this.regions.push({ ...region("function", node), definition: name as DefinitionKind });
       else this.regions.push(region(name === "quote" ? "quote" : "unquote", node));
     }
     this.regions.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -234,19 +236,18 @@ export class FileModel {
     }
     for (const r of this.regions) {
       if (r.kind !== "function") continue;
-      const name = definitionName(r.node);
+      const { name, parameters, guard, body } = definitionParts(r.node);
       if (!name) continue;
       const module = this.parentModule(r);
       const { injected, quoted } = this.quoting(r);
-      const parameters = definitionParameters(r.node);
       const clause: FunctionClause = {
         node: r.node,
         name,
         arity: parameters.length,
-        kind: localCallee(r.node) as DefinitionKind,
+        kind: r.definition!,
         parameters,
-        guard: definitionGuard(r.node),
-        body: definitionBody(r.node),
+        guard,
+        body,
         module,
         injected,
         quoted,

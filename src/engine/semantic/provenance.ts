@@ -147,7 +147,7 @@ export class Provenance {
    */
   private fieldOrigin(subject: Origin, access: SyntaxNode): Origin {
     if (subject === "external" || subject === "config" || subject === "static") return subject;
-    if (subject === "parameter" && CONFIGURED_NAME.test(access.text) && START_OPTIONS.test(access.text)) return "config";
+    if (subject === "parameter") return CONFIGURED_NAME.test(access.text) && START_OPTIONS.test(access.text) ? "config" : "parameter";
     return "unknown";
   }
 
