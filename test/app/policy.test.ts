@@ -33,6 +33,21 @@ describe("the policy in .github/otp-review.yml", () => {
     expect(completed.output.summary).toContain("Policy: acme/shop:.github/otp-review.yml@master.");
   });
 
+  it("moves the confidence threshold: a rule's medium-confidence findings become comments and count towards fail_on", async () => {
+    const policy = "rules:\n  dynamic-atom: { severity: error, confidence: medium }\nfail_on: error\n";
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy(policy).listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    const comments = github.recorded.reviews[0].comments as Array<{ path: string; line: number; body: string }>;
+    expect(comments.filter((c) => c.body.includes("`dynamic-atom`")).map((c) => `${c.path}:${c.line}`)).toEqual(["lib/shop/cart_server.ex:10", "lib/shop/cart_server.ex:13"]);
+    const completed = github.recorded.checkRunUpdates[0]!.body;
+    expect(completed.conclusion).toBe("failure");
+    expect(completed.output.summary).not.toContain("lower-confidence");
+  });
+
   it("falls back to the organisation's .github repository", async () => {
     const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy(undefined, "fail_on: warning\n").listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
 
