@@ -45,10 +45,10 @@ Cluster-wide names belong in \`:pg\` or Horde, not in atoms.`,
   query: ATOM_MAKER_QUERY,
   refine({ report }, file) {
     const { model } = file.semantics;
-    const process = processNameUse(report, model);
+    const process = file.semantics.once(report, "process-name-use", () => processNameUse(report, model));
     const table = process ? null : tableNameUse(report, model);
     if (!process && !table) return null;
-    const judged = judgeAtom(report, file.semantics.provenance, "name");
+    const judged = file.semantics.once(report, "atom-as-name", () => judgeAtom(report, file.semantics.provenance, "name"));
     if (!judged || (process && namesARegistry(process))) return null;
     const values = { maker: capitalised(judged.maker) };
     // A table per configured entity is bounded by the configuration; a table per client is not.

@@ -58,8 +58,9 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
     }
     if (!semantics.isRunTime(report)) return null;
     // A process name is \`dynamic-atom-process-name\`'s finding; the engine leaves it to that rule while it runs.
-    const namesProcess = processNameUse(report, semantics.model) !== null;
-    const judged = judgeAtom(report, semantics.provenance, namesProcess ? "name" : "value");
+    // The two atom rules share their query, and so their matches: each fact is computed once for both.
+    const namesProcess = semantics.once(report, "process-name-use", () => processNameUse(report, semantics.model)) !== null;
+    const judged = semantics.once(report, `atom-as-${namesProcess ? "name" : "value"}`, () => judgeAtom(report, semantics.provenance, namesProcess ? "name" : "value"));
     if (!judged || semantics.comments.mentions(report, /atom/i)) return null;
     const values = { maker: capitalised(judged.maker) };
     if (judged.origin === "external" || namesProcess) return { values };

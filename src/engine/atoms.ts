@@ -333,9 +333,9 @@ function nameUse(node: SyntaxNode, isSlot: (value: SyntaxNode) => boolean, model
   if (variable && body) return identifierUses(body, variable).find((use) => use.startIndex > value.endIndex && isSlot(asOptionDefault(use))) ?? null;
   if (!model || depth === 0 || !body || !isReturnedBy(value, body)) return null;
   const clause = model.clauseAt(value);
-  const sites = clause ? model.callersOf(clause.module, clause.name).flatMap((caller) => caller.localCallSites.filter((site) => site.name === clause.name)) : [];
+  const sites = clause ? model.callSitesOf(clause.module, clause.name) : [];
   for (const site of sites) {
-    const use = nameUse(site.node, isSlot, model, depth - 1);
+    const use = nameUse(site, isSlot, model, depth - 1);
     if (use) return use;
   }
   return null;

@@ -83,6 +83,7 @@ export class FileModel {
   private readonly compileTimeHelpers = new Set<FunctionClause>();
   private readonly reachableCache = new Map<ModuleInfo, Map<string, FunctionClause[]>>();
   private readonly callersCache = new Map<ModuleInfo, Map<string, FunctionClause[]>>();
+  private readonly callSitesCache = new Map<ModuleInfo, Map<string, SyntaxNode[]>>();
 
   constructor(readonly root: SyntaxNode) {
     const calls: Array<{ name: string; node: SyntaxNode }> = [];
@@ -180,6 +181,18 @@ export class FileModel {
       }
     }
     return clauses;
+  }
+
+  /** Where the functions of `module` call `name` locally: the call nodes. */
+  callSitesOf(module: ModuleInfo | undefined, name: string): SyntaxNode[] {
+    if (!module) return [];
+    let byCallee = this.callSitesCache.get(module);
+    if (!byCallee) {
+      byCallee = new Map();
+      for (const clause of [...module.functions.values()].flat()) for (const site of clause.localCallSites) pushTo(byCallee, site.name, site.node);
+      this.callSitesCache.set(module, byCallee);
+    }
+    return byCallee.get(name) ?? [];
   }
 
   /** The clauses of the same module that call `name` locally. */
