@@ -63,7 +63,8 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
     const judged = semantics.once(report, `atom-as-${namesProcess ? "name" : "value"}`, () => judgeAtom(report, semantics.provenance, namesProcess ? "name" : "value"));
     if (!judged || semantics.comments.mentions(report, /atom/i)) return null;
     const values = { maker: capitalised(judged.maker) };
-    if (judged.origin === "external" || namesProcess) return { values };
+    if (judged.origin === "external") return { values };
+    if (namesProcess) return { values, confidence: "medium" };
     // Atomizing every key of a map is data-driven whatever the map's source.
     if (atomizesKeys(report)) return { message: "keys", values, confidence: "medium" };
     // A public function's parameter: its callers, in other files, decide what it holds.

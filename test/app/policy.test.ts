@@ -45,7 +45,7 @@ describe("the policy in .github/otp-review.yml", () => {
     expect(comments.filter((c) => c.body.includes("`dynamic-atom`")).map((c) => `${c.path}:${c.line}`)).toEqual(["lib/shop/cart_server.ex:10", "lib/shop/cart_server.ex:13"]);
     const completed = github.recorded.checkRunUpdates[0]!.body;
     expect(completed.conclusion).toBe("failure");
-    expect(completed.output.summary).not.toContain("lower-confidence");
+    expect(completed.output.summary).not.toContain("· `dynamic-atom` —");
   });
 
   it("falls back to the organisation's .github repository", async () => {

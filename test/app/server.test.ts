@@ -115,7 +115,7 @@ describe("logging", () => {
 
     const reviews = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "review completed");
     expect(reviews).toHaveLength(1);
-    expect(reviews[0]).toMatchObject({ repo: "acme/shop", pr: 42, sha: pr.headSha, deliveryId: "delivery-77", files: 5, findings: 6, comments: 5, conclusion: "failure" });
+    expect(reviews[0]).toMatchObject({ repo: "acme/shop", pr: 42, sha: pr.headSha, deliveryId: "delivery-77", files: 5, findings: 6, comments: 4, conclusion: "failure" });
     expect(reviews[0].durationMs).toEqual(expect.any(Number));
     const all = lines.join("");
     expect(all).not.toContain("ghs_test_installation_token");
@@ -145,7 +145,7 @@ describe("a rule that throws", () => {
     const completed = github.recorded.checkRunUpdates[0]!.body;
     expect(completed.conclusion).toBe("failure");
     expect(completed.output.summary).toContain("`lib/shop/cluster.ex` rule exploding failed on this file: boom");
-    expect(github.recorded.reviews[0].comments).toHaveLength(5);
+    expect(github.recorded.reviews[0].comments).toHaveLength(4);
     const failures = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "rule failed on a file");
     expect(failures).toContainEqual(expect.objectContaining({ ruleId: "exploding", path: "lib/shop/cluster.ex", reason: expect.stringContaining("boom") }));
   });

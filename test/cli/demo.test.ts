@@ -9,7 +9,6 @@ describe("npm run demo", () => {
     expect(ran.status).toBe(0);
     expect(ran.stdout).toContain("POST /repos/acme/shop/pulls/42/reviews  (event COMMENT, commit_id 8d3f5c1)");
     expect(ran.stdout.match(/^lib\/\S+:\d+ \(side RIGHT\)$/gm)).toEqual([
-      "lib/shop/cart_server.ex:6 (side RIGHT)",
       "lib/shop/cart_server.ex:13 (side RIGHT)",
       "lib/shop/cluster.ex:5 (side RIGHT)",
       "lib/shop/dashboard.ex:11 (side RIGHT)",
