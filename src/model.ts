@@ -14,8 +14,6 @@ export const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
  */
 export type Confidence = "high" | "medium";
 
-export const CONFIDENCES: readonly Confidence[] = ["high", "medium"];
-
 /** What a reader of a finding needs to know about the rule behind it. */
 export interface RuleInfo {
   id: string;

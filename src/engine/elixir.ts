@@ -161,7 +161,6 @@ export function moduleDefinitions(module: SyntaxNode): SyntaxNode[] {
   });
 }
 
-/** Identifier nodes named `name` below `node` that are variables, not the names of called functions. */
 /** Every `left = right` (or, with `operator`, `left <- right`) inside `body`, as [left, right]. */
 export function assignments(body: SyntaxNode, operator: "=" | "<-" = "="): Array<[SyntaxNode, SyntaxNode]> {
   return body.descendantsOfType("binary_operator").flatMap((op) => {
@@ -171,6 +170,7 @@ export function assignments(body: SyntaxNode, operator: "=" | "<-" = "="): Array
   });
 }
 
+/** Identifier nodes named `name` below `node` that are variables, not the names of called functions. */
 export function identifierUses(node: SyntaxNode, name: string): SyntaxNode[] {
   return node.descendantsOfType("identifier").filter((n) => n.text === name && localCallee(n.parent!) === null);
 }
