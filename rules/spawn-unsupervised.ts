@@ -23,7 +23,7 @@ export default defineRule({
     summary: "A process started outside any supervisor (`spawn`, `spawn_link`, `Process.spawn`, `Task.start`)",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "Use Task.Supervisor for: production code, graceful shutdown, observability.",
-    premise: "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done — and with no comment right above saying why it lives outside the tree. A fire-and-forget process whose function writes (a database, a service) or loops — work a shutdown would leave half-done — is high confidence; one whose pid the code keeps and manages, or whose work is not visible in the call, is medium.",
+    premise: "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done — and with no comment right above saying why it lives outside the tree. A fire-and-forget process (its pid unused) is high confidence; one whose pid the code keeps and manages, or whose function handles and logs its own failure, is medium.",
     messages: {
       default: "This process runs outside the supervision tree: shutdown does not wait for it and its crash is only a log line. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor` (or an Oban job, if the work must survive a restart).",
       managed: "This process is managed by pid outside the supervision tree: shutdown does not wait for it. If it must finish its work, start it under a `Task.Supervisor` and end it with a `{:shutdown, reason}` exit.",
@@ -63,7 +63,7 @@ For work that must not be lost when the node stops, use a persistent job queue (
     const linked = fun?.text === "spawn_link";
     if (boundNames(report, enclosingBody(report)).length > 0 || linked) return { message: "managed", confidence: "medium" };
     // Best-effort work that logs its own failure: the author weighed losing it.
-    return !handlesOwnFailure(report) && doesWorkThatMatters(report) ? { confidence: "high" } : { confidence: "medium" };
+    return handlesOwnFailure(report) ? { confidence: "medium" } : { confidence: "high" };
   },
   examples: {
     valid: [
@@ -185,14 +185,6 @@ function isProcessStart(report: SyntaxNode, module: string | undefined, name: st
 function trapsExits(call: SyntaxNode): boolean {
   const module = enclosingModule(call);
   return module !== null && /:trap_exit,\s*true/.test(module.text);
-}
-
-/** Writes to a database or a service, or a loop: work that shutdown or a crash would leave half-done. */
-const WORK_THAT_MATTERS = /\.(insert|insert!|insert_all|update|update!|update_all|delete|delete!|delete_all|transaction|post|post!|put|put!|request|request!|deliver|deliver_now|send_message|publish)\(|Enum\.each\(|\bfor\b.*<-/;
-
-function doesWorkThatMatters(call: SyntaxNode): boolean {
-  const spawned = effectiveArguments(call)[0];
-  return spawned !== undefined && WORK_THAT_MATTERS.test(spawned.text);
 }
 
 /** The spawned function handles its failure itself: a `rescue`, or a `case` on an `{:error, _}` result that it logs. */
