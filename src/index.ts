@@ -22,10 +22,9 @@ const otpReview: ApplicationFunction = (app, options) => {
       for (const signal of ["SIGTERM", "SIGINT"] as const) {
         process.once(signal, () => {
           log.info({ signal }, "finishing queued reviews before exit");
-          const timeout = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-          void Promise.race([queue.drain(), timeout])
-            .then(() => analyser.close())
-            .finally(() => process.exit(0));
+          const deadline = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+          // One deadline for both: a pool that does not close must not keep the process alive.
+          void Promise.race([queue.drain().then(() => analyser.close()), deadline]).finally(() => process.exit(0));
         });
       }
       return queue;
