@@ -191,8 +191,8 @@ function isAwaited(async: SyntaxNode, clause: FunctionClause): boolean {
       if (right && isRemoteCall(right, "Task", AWAITS)) return true;
     }
     if (parent?.type === "binary_operator" && operatorOf(parent) === "=") {
-      const bound = parent.childForFieldName("left")?.descendantsOfType("identifier").map((id) => id.text) ?? [];
-      const names = parent.childForFieldName("left")?.type === "identifier" ? [parent.childForFieldName("left")!.text] : bound;
+      const left = parent.childForFieldName("left");
+      const names = !left ? [] : left.type === "identifier" ? [left.text] : left.descendantsOfType("identifier").map((id) => id.text);
       return awaits.some((a) => a.text.match(/\w+/g)?.some((word) => names.includes(word))) || names.some((name) => usedInAwaitPipeline(clause.body!, name));
     }
   }

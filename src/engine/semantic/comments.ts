@@ -21,7 +21,7 @@ const DIRECTIVE = /^#\s*(otp-review:|credo:|sobelow_skip)/;
 const CREDO = /^#\s*credo:(disable-for-next-line|disable-for-this-file|disable-for-previous-line|disable-for-lines:(-?\d+))(?:\s+(\S+))?/;
 const SOBELOW = /^#\s*sobelow_skip\s*\[([^\]]*)\]/;
 
-interface CreDoWaiver {
+interface CredoWaiver {
   check: string | undefined;
   firstRow: number;
   lastRow: number;
@@ -30,7 +30,7 @@ interface CreDoWaiver {
 export class Comments {
   /** Comment text by 0-based row. */
   private readonly byRow = new Map<number, { text: string; trailing: boolean }>();
-  private readonly credo: CreDoWaiver[] = [];
+  private readonly credo: CredoWaiver[] = [];
   private readonly sobelow: Array<{ types: string[]; row: number }> = [];
 
   constructor(

@@ -98,7 +98,7 @@ export class Provenance {
       if (name && CONFIG.test(name)) return "config";
       if (name && EXTERNAL_CALLS.test(name)) return "external";
       if (name && DECODERS.test(name) && left) return this.originOf(left, depth);
-      return left ? this.throughCall(right, this.originOf(left, depth), name) : "unknown";
+      return left ? throughCall(this.originOf(left, depth), name) : "unknown";
     }
     if (operator === "<>" || operator === "++" || operator === "||") return this.combine([left, right].filter((n): n is SyntaxNode => n !== null), depth);
     return "unknown";
@@ -128,16 +128,8 @@ export class Provenance {
       return envName ? "config" : args[0] ? this.fieldOrigin(this.originOf(args[0], depth), expr) : "unknown";
     }
     const input = args[0];
-    if (NAME_TRANSFORMS.has(name) || name === "elem" || name === "hd" || name.startsWith("String.") || name.startsWith("Enum.") || name.startsWith("List.")) {
-      return input ? this.throughCall(expr, this.originOf(input, depth), name) : "unknown";
-    }
+    if (keepsOrigin(name)) return input ? this.originOf(input, depth) : "unknown";
     return "unknown";
-  }
-
-  /** A value passed through a transformation keeps its origin; unknown transformations keep only `external`. */
-  private throughCall(_call: SyntaxNode, origin: Origin, name: string | null): Origin {
-    if (name && (NAME_TRANSFORMS.has(name) || name.startsWith("String.") || name.startsWith("Enum.") || name.startsWith("List.") || name === "elem" || name === "hd")) return origin;
-    return origin === "external" ? "external" : "unknown";
   }
 
   /**
@@ -237,6 +229,16 @@ export class Provenance {
     this.bindings.set(clause, found);
     return found;
   }
+}
+
+/** Transformations of a value — `String.*`, `Enum.*`, `elem`, name rewrites — that keep where it came from. */
+function keepsOrigin(name: string | null): boolean {
+  return name !== null && (NAME_TRANSFORMS.has(name) || name.startsWith("String.") || name.startsWith("Enum.") || name.startsWith("List.") || name === "elem" || name === "hd");
+}
+
+/** A value passed through a call keeps its origin when the call only transforms it; otherwise only `external` survives. */
+function throughCall(origin: Origin, name: string | null): Origin {
+  return keepsOrigin(name) ? origin : origin === "external" ? "external" : "unknown";
 }
 
 /** `when x in @allowed`, `when is_atom(x)`: a guard of an enclosing clause that bounds the variable. */
