@@ -164,7 +164,7 @@ defmodule MyApp.Importer do
 end
 
 defmodule MyAppWeb.ReportController do
-  # ruleid: call-infinity-timeout
+  # ruleid: call-infinity-timeout (medium)
   def show(conn, params, timeout \\\\ :infinity), do: json(conn, GenServer.call(MyApp.Reports, {:build, params}, timeout))
 end`,
       },

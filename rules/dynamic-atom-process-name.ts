@@ -109,10 +109,19 @@ end`,
     ],
     invalid: [
       {
+        note: "A name made from outside input is high confidence: every request can create an atom. A name from a value the file cannot trace is medium: one per configured entity is a bounded set.",
         code: `
+defmodule MyAppWeb.RoomController do
+  def create(conn, %{"room" => room}) do
+    # ruleid: dynamic-atom-process-name
+    {:ok, _} = GenServer.start_link(MyApp.Room, room, name: String.to_atom("room_" <> room))
+    send_resp(conn, 201, "")
+  end
+end
+
 defmodule MyApp.Room do
   def start_link(room_id) do
-    # ruleid: dynamic-atom-process-name
+    # ruleid: dynamic-atom-process-name (medium)
     GenServer.start_link(__MODULE__, room_id, name: String.to_atom("room_#{room_id}"))
   end
 end`,
@@ -122,7 +131,7 @@ end`,
         code: `
 defmodule MyApp.Tenant do
   def start_link(tenant) do
-    # ruleid: dynamic-atom-process-name
+    # ruleid: dynamic-atom-process-name (medium)
     name = ("tenant_" <> tenant) |> String.to_atom()
     GenServer.start_link(__MODULE__, tenant, name: name)
   end
@@ -133,21 +142,21 @@ end`,
         code: `
 defmodule MyApp.Worker do
   def init(id) do
-    # ruleid: dynamic-atom-process-name
+    # ruleid: dynamic-atom-process-name (medium)
     Process.register(self(), :"worker_#{id}")
-    # ruleid: dynamic-atom-process-name
+    # ruleid: dynamic-atom-process-name (medium)
     WebSockex.start_link(url(), __MODULE__, id, name: :"stream_#{id.vehicle_id}")
     {:ok, id}
   end
 
   def child_spec(id) do
-    # ruleid: dynamic-atom-process-name
+    # ruleid: dynamic-atom-process-name (medium)
     %{id: id, start: {__MODULE__, :start_link, [[name: Module.concat(__MODULE__, id)]]}}
   end
 
   def start_tenant(tenant_id) do
     opts = [strategy: :one_for_one]
-    # ruleid: dynamic-atom-process-name
+    # ruleid: dynamic-atom-process-name (medium)
     opts = Keyword.put(opts, :name, Module.concat([MyApp.Tenant, "Sup#{tenant_id}"]))
     Supervisor.start_link([], opts)
   end

@@ -19,7 +19,7 @@ export default defineRule({
     summary: "An atom made from run-time input",
     guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
     principle: "Never create atoms dynamically.",
-    premise: "Atoms are never freed, so the guide says never to create them dynamically. Evidence: the text an atom is made from comes from outside the program — request params, message or socket payloads, what an HTTP client or a socket returned — for high confidence; or the code atomizes every key of a run-time map, or converts a public function's parameter that the file cannot trace, for medium. Literals, elements of literal lists, configuration, values a guard allow-lists, names derived from atoms the program already has, and names built per entity (`:\"client_#{id}\"`, one per configured client) are bounded and are not findings; nor are atoms that reach a process by the name it registered, atoms that must be created (a module being compiled), conversions a comment about the atoms explains, or those Credo or Sobelow were told to skip.",
+    premise: "Atoms are never freed, so the guide says never to create them dynamically. Evidence: the text an atom is made from comes from outside the program — request params, message or socket payloads, a socket payload, a request body — for high confidence; or an HTTP client atomizes the keys of an API's responses (their schema usually bounds them), or the code atomizes every key of a run-time map, or converts a public function's parameter that the file cannot trace, for medium. Literals, elements of literal lists, configuration, values a guard allow-lists, names derived from atoms the program already has, and names built per entity (`:\"client_#{id}\"`, one per configured client) are bounded and are not findings; nor are atoms that reach a process by the name it registered, atoms that must be created (a module being compiled), conversions a comment about the atoms explains, or those Credo or Sobelow were told to skip.",
     messages: {
       default: "{maker} makes atoms from run-time input, and atoms are never freed. Map the strings you expect to atoms (`%{\"asc\" => :asc}`), or keep the string.",
       keys: "{maker} turns every key of this map into an atom, and atoms are never freed. Keep string keys, or pick the keys you expect (`Map.take/2`) and convert only those.",
@@ -52,8 +52,9 @@ generated definitions — makes a fixed number of atoms and is not flagged.`,
       const decoder = jsonDecoder(report);
       if (!decoder) return null;
       const input = decoder.type === "call" && remoteCallee(decoder) ? effectiveArguments(decoder)[0] : undefined;
-      // A client's or a parser's options decode every response or request body: outside input.
-      const confidence = !input || semantics.provenance.originOf(input) === "external" ? "high" : "medium";
+      // A request parser's options decode every request body: outside input. An HTTP client's decode
+      // every response of one API, whose schema bounds the keys unless it returns user data.
+      const confidence = decodesClientResponses(report) ? "medium" : !input || semantics.provenance.originOf(input) === "external" ? "high" : "medium";
       return { node: value, message: "jsonKeys", confidence, fix: { node: value, text: ":atoms!" } };
     }
     if (!semantics.isRunTime(report)) return null;
@@ -246,6 +247,22 @@ defmodule MyApp.Params do
 end`,
       },
       {
+        note: "Decoders configured once: a request parser atomizes the keys of every request body (high); an HTTP client those of one API's responses, which its schema usually bounds (medium).",
+        code: `
+defmodule MyAppWeb.Endpoint do
+  plug Plug.Parsers,
+    parsers: [:json],
+    # ruleid: dynamic-atom
+    json_decoder: {Jason, :decode!, [[keys: :atoms]]}
+end
+
+defmodule MyApp.Weather do
+  use Tesla
+  # ruleid: dynamic-atom (medium)
+  plug Tesla.Middleware.JSON, engine_opts: [keys: :atoms]
+end`,
+      },
+      {
         code: `
 defmodule MyApp.Webhook do
   def parse(body) do
@@ -305,6 +322,17 @@ function atomizesKeys(maker: SyntaxNode): boolean {
 }
 
 /** The call or option that decodes JSON with these options, within a few levels of the pair. */
+/** `Tesla.Middleware.JSON, engine_opts: [keys: :atoms]`, `Req.new(decode_json: [keys: :atoms])`: an HTTP client's response decoding. */
+const CLIENT_CONTEXT = /^(Tesla\b|Req\b|HTTPoison\b|\{?Tesla\.Middleware\.|plug\(?\s*Tesla\.Middleware\.|decode_json:)/;
+
+function decodesClientResponses(pair: SyntaxNode): boolean {
+  let n: SyntaxNode | null = pair.parent;
+  for (let depth = 0; n && depth < 8; n = n.parent, depth++) {
+    if (CLIENT_CONTEXT.test(n.text.slice(0, 80))) return true;
+  }
+  return false;
+}
+
 function jsonDecoder(pair: SyntaxNode): SyntaxNode | undefined {
   let n: SyntaxNode | null = pair.parent;
   for (let depth = 0; n && depth < 6; n = n.parent, depth++) {

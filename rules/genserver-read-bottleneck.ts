@@ -107,7 +107,7 @@ defmodule MyApp.Names do
   use GenServer
   def start_link(_), do: GenServer.start_link(__MODULE__, {[], %{}}, name: __MODULE__)
   def all, do: GenServer.call(__MODULE__, :names)
-  # ruleid: genserver-read-bottleneck
+  # ruleid: genserver-read-bottleneck (medium)
   def handle_call(:names, _from, {names, _} = state), do: {:reply, names, state}
 end`,
       },
@@ -121,7 +121,7 @@ defmodule MyApp.Settings do
 
   def init(settings), do: {:ok, settings}
 
-  # ruleid: genserver-read-bottleneck
+  # ruleid: genserver-read-bottleneck (medium)
   def handle_call({:get, key}, _from, state) do
     {:reply, Map.get(state, key), state}
   end
@@ -135,7 +135,7 @@ end`,
 defmodule MyApp.FeatureFlags do
   use GenServer
   def start_link(flags), do: GenServer.start_link(__MODULE__, flags, name: :feature_flags)
-  # ruleid: genserver-read-bottleneck
+  # ruleid: genserver-read-bottleneck (medium)
   def handle_call(:all, _from, %{flags: flags} = state), do: {:reply, flags, state}
 end`,
       },

@@ -2,8 +2,10 @@ import {
   definitionBody,
   definitionGuard,
   definitionParameters,
+  effectiveArguments,
   identifierUses,
   isStaticValue,
+  keywordValue,
   localCallee,
   remoteCallee,
 } from "../src/engine/elixir.js";
@@ -48,8 +50,11 @@ export default defineRule({
     summary: "A GenServer that holds no state: its calls only compute replies from their arguments",
     guideSection: "The Iron Law",
     principle: "Don't wrap stateless functions in GenServer. Don't create GenServer \"for organization\".",
-    premise: "The guide: don't wrap stateless functions in GenServer; don't create GenServer for organization. Evidence: every `handle_call`/`handle_cast` computes its reply from the message alone and returns the state untouched, the module handles no other messages, and the process exists for nothing else — no timer, subscription, monitor, link, trapped exit, table, port or socket — and its docs do not say it serialises access on purpose.",
-    messages: { default: "This GenServer never reads or changes its state: every caller queues behind one process to run what could be a plain function. Make these plain module functions." },
+    premise: "The guide: don't wrap stateless functions in GenServer; don't create GenServer for organization. Evidence: every `handle_call`/`handle_cast` computes its reply from the message alone and returns the state untouched, the module handles no other messages, and the process exists for nothing else — no timer, subscription, monitor, link, trapped exit, table, port or socket — and its docs do not say it serialises access on purpose. A single named process that callers wait on (`handle_call`) is high confidence; one started without a fixed name (one of a pool, one per job or per node) or that only receives casts is medium: nobody queues behind it.",
+    messages: {
+      default: "This GenServer never reads or changes its state: every caller queues behind one process to run what could be a plain function. Make these plain module functions.",
+      notShared: "This GenServer never reads or changes its state: the process adds a mailbox and a failure point to work a plain function (or a `Task` under a `Task.Supervisor`) would do. Make these plain module functions unless the process exists for something this file does not show.",
+    },
     explanation: `
 A GenServer handles **one message at a time**. Wrapping stateless computation in one turns a
 function any process could run in parallel into a queue: every caller waits for every other
@@ -80,7 +85,9 @@ and suppress the finding.`,
     const { functions } = module;
     if (functions.has("handle_info") || !(functions.has("handle_call") || functions.has("handle_cast"))) return null;
     if (hasProcessPurpose(module.node)) return null;
-    return [...STATE_CALLBACKS].flatMap((name) => functions.get(name) ?? []).every((clause) => isStatelessClause(clause.node));
+    if (![...STATE_CALLBACKS].flatMap((name) => functions.get(name) ?? []).every((clause) => isStatelessClause(clause.node))) return null;
+    // The bottleneck needs callers that wait (`handle_call`) on one process that serves them all.
+    return functions.has("handle_call") && isSingleton(module.node) ? true : { message: "notShared", confidence: "medium" };
   },
   examples: {
     valid: [
@@ -138,6 +145,21 @@ end`,
     ],
     invalid: [
       {
+        note: "One process, under a fixed name, that every caller waits on (high confidence); and one started per job that only receives casts: a process for nothing (medium).",
+        code: `
+defmodule MyApp.Notifier do
+  # ruleid: genserver-stateless (medium)
+  use GenServer
+  def start_link(opts), do: GenServer.start_link(__MODULE__, opts)
+  def notify(pid, event), do: GenServer.cast(pid, {:notify, event})
+  def init(opts), do: {:ok, opts}
+  def handle_cast({:notify, event}, state) do
+    Webhooks.post(event)
+    {:noreply, state}
+  end
+end`,
+      },
+      {
         code: `
 defmodule MyApp.Pricing do
   # ruleid: genserver-stateless
@@ -162,6 +184,21 @@ end`,
     ],
   },
 });
+
+/** One process serves every caller: it starts under a fixed name (`name: __MODULE__`), or its callers address it by one. */
+function isSingleton(module: SyntaxNode): boolean {
+  return module.descendantsOfType("call").some((call) => {
+    const callee = remoteCallee(call);
+    if (callee?.module !== "GenServer") return false;
+    const args = effectiveArguments(call);
+    if (callee.fun === "start_link" || callee.fun === "start") return isFixedName(keywordValue(args[2], "name"));
+    return (callee.fun === "call" || callee.fun === "cast") && isFixedName(args[0]);
+  });
+}
+
+function isFixedName(name: SyntaxNode | undefined): boolean {
+  return name !== undefined && (name.text === "__MODULE__" || (name.type !== "string" && isStaticValue(name)));
+}
 
 function hasProcessPurpose(module: SyntaxNode): boolean {
   for (const node of module.descendantsOfType("call")) {

@@ -135,7 +135,7 @@ defmodule MyApp.Cached do
       use GenServer
 
       def init(_) do
-        # ruleid: init-blocking-work
+        # ruleid: init-blocking-work (medium)
         {:ok, MyApp.Repo.all(unquote(opts[:schema]))}
       end
     end
@@ -148,15 +148,15 @@ defmodule MyApp.Rates do
   use GenServer
 
   def init(opts) do
-    # ruleid: init-blocking-work
+    # ruleid: init-blocking-work (medium)
     rates = MyApp.Repo.all(MyApp.Rate)
-    # ruleid: init-blocking-work
+    # ruleid: init-blocking-work (medium)
     %{body: body} = Req.get!(opts[:url])
     {:ok, %{rates: rates, extra: body, seed: load_seed()}}
   end
 
   defp load_seed do
-    # ruleid: init-blocking-work
+    # ruleid: init-blocking-work (medium)
     Finch.request(Finch.build(:get, "https://rates.example/seed"), MyApp.Finch)
   end
 end`,
@@ -168,11 +168,11 @@ defmodule MyApp.Warmup do
   use GenServer
 
   def init(_) do
-    # ruleid: init-blocking-work
+    # ruleid: init-blocking-work (medium)
     users = MyApp.User |> MyApp.Repo.all()
-    # ruleid: init-blocking-work
+    # ruleid: init-blocking-work (medium)
     Process.sleep(1_000)
-    # ruleid: init-blocking-work
+    # ruleid: init-blocking-work (medium)
     receive do
       :ready -> {:ok, users}
     end

@@ -10,6 +10,7 @@ import {
   localCallee,
   moduleDefinitions,
   operatorOf,
+  remoteCallee,
 } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
@@ -23,7 +24,7 @@ export default defineRule({
     summary: "A process started outside any supervisor (`spawn`, `spawn_link`, `Process.spawn`, `Task.start`)",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "Use Task.Supervisor for: production code, graceful shutdown, observability.",
-    premise: "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done — and with no comment right above saying why it lives outside the tree. A fire-and-forget process (its pid unused) is high confidence; one whose pid the code keeps and manages, or whose function handles and logs its own failure, is medium.",
+    premise: "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done, not a helper whose only work is stopping another process, nor one whose result the spawner waits to receive — and with no comment right above saying why it lives outside the tree. A fire-and-forget process (its pid unused) is high confidence; one whose pid the code keeps and manages, or whose function handles and logs its own failure, is medium.",
     messages: {
       default: "This process runs outside the supervision tree: shutdown does not wait for it and its crash is only a log line. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor` (or an Oban job, if the work must survive a restart).",
       managed: "This process is managed by pid outside the supervision tree: shutdown does not wait for it. If it must finish its work, start it under a `Task.Supervisor` and end it with a `{:shutdown, reason}` exit.",
@@ -58,17 +59,18 @@ For work that must not be lost when the node stops, use a persistent job queue (
     const clause = file.semantics.model.clauseAt(report);
     const definedHere = (name: string) => (clause?.module?.functions.has(name) ?? false);
     if (!isProcessStart(report, module?.text, fun?.text ?? "", definedHere) || isStartResult(report) || isWatched(report)) return null;
-    if ((fun?.text === "spawn_link" && trapsExits(report)) || hasBoundedLife(report)) return null;
+    const body = enclosingBody(report);
+    if ((fun?.text === "spawn_link" && trapsExits(report)) || hasBoundedLife(report) || onlyStopsProcesses(report) || isAwaitedBySpawner(report, body)) return null;
     // A linked process dies with its owner and crashes it: its life is the owner's, short of a clean shutdown.
     const linked = fun?.text === "spawn_link";
-    if (boundNames(report, enclosingBody(report)).length > 0 || linked) return { message: "managed", confidence: "medium" };
+    if (boundNames(report, body).length > 0 || linked) return { message: "managed", confidence: "medium" };
     // Best-effort work that logs its own failure: the author weighed losing it.
     return handlesOwnFailure(report) ? { confidence: "medium" } : { confidence: "high" };
   },
   examples: {
     valid: [
       {
-        note: "A choice explained right where it is made; a linked helper of a process that traps exits; a helper that waits for one thing with a deadline, then ends.",
+        note: "A choice explained right where it is made; a linked helper of a process that traps exits; helpers whose life is bounded: one that only stops another process, one whose result the spawner waits for, one that waits for one thing with a deadline.",
         code: `
 defmodule MyApp.Slack do
   def notify(message) do
@@ -80,6 +82,29 @@ defmodule MyApp.Slack do
     Process.flag(:trap_exit, true)
     sink = spawn_link(&sink_loop/0)
     {:ok, %{sink: sink}}
+  end
+
+  def stop_async(conn) do
+    Process.unlink(conn)
+    spawn(fn ->
+      try do
+        GenServer.stop(conn, :normal, 5_000)
+      catch
+        :exit, _ -> Process.exit(conn, :kill)
+      end
+    end)
+    :ok
+  end
+
+  def with_stdin(device, fun) do
+    caller = self()
+    spawn(fn ->
+      Process.group_leader(self(), device)
+      send(caller, {:result, fun.()})
+    end)
+    receive do
+      {:result, result} -> result
+    end
   end
 
   def stop_later(pid) do
@@ -156,7 +181,7 @@ defmodule MyApp.Mailer do
   def notify(users) do
     # ruleid: spawn-unsupervised
     spawn(fn -> Enum.each(users, &push/1) end)
-    # ruleid: spawn-unsupervised
+    # ruleid: spawn-unsupervised (medium)
     spawn_link(MyApp.Audit, :record, [users])
     # ruleid: spawn-unsupervised
     Process.spawn(fn -> warm_cache() end, [:monitor])
@@ -197,6 +222,28 @@ function handlesOwnFailure(call: SyntaxNode): boolean {
 function hasBoundedLife(call: SyntaxNode): boolean {
   const spawned = effectiveArguments(call)[0];
   return spawned?.type === "anonymous_function" && spawned.descendantsOfType("after_block").length > 0;
+}
+
+/** Calls that end another process: a helper spawned to run them ends when they return (each has its own timeout). */
+const STOPS = new Set(["GenServer.stop", "Supervisor.stop", "DynamicSupervisor.terminate_child", "Supervisor.terminate_child", "Process.exit", "Task.shutdown", ":gen.stop", ":proc_lib.stop"]);
+
+/** `spawn(fn -> GenServer.stop(conn, :normal, 5_000) end)`: a helper whose only work is ending another process, so the caller need not wait. */
+function onlyStopsProcesses(call: SyntaxNode): boolean {
+  const spawned = effectiveArguments(call)[0];
+  if (spawned?.type !== "anonymous_function") return false;
+  return spawned.descendantsOfType("call").some((c) => {
+    const callee = remoteCallee(c);
+    return callee !== null && STOPS.has(`${callee.module}.${callee.fun}`);
+  });
+}
+
+/** `caller = self(); spawn(fn -> send(caller, {:result, run()}) end); receive do {:result, r} -> r end`: the spawner waits for its helper. */
+function isAwaitedBySpawner(call: SyntaxNode, body: SyntaxNode): boolean {
+  const spawned = effectiveArguments(call)[0];
+  if (spawned?.type !== "anonymous_function") return false;
+  const callers = assignments(body).filter(([, right]) => right.text === "self()").map(([left]) => left.text);
+  const reportsBack = spawned.descendantsOfType("call").some((c) => localCallee(c) === "send" && callers.includes(effectiveArguments(c)[0]?.text ?? ""));
+  return reportsBack && body.descendantsOfType("call").some((c) => localCallee(c) === "receive" && c.startIndex > call.endIndex);
 }
 
 function enclosingBody(call: SyntaxNode): SyntaxNode {

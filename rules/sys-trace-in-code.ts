@@ -1,4 +1,5 @@
-import { effectiveArguments } from "../src/engine/elixir.js";
+import { effectiveArguments, localCallee } from "../src/engine/elixir.js";
+import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 export default defineRule({
@@ -8,7 +9,7 @@ export default defineRule({
     summary: "`:sys` debugging (`trace`, `get_state`, `replace_state`, `install`) left in production code",
     guideSection: ":sys Debugs ANY OTP Process",
     principle: "`:sys.trace(pid, true)` — trace events (TURN OFF when done!).",
-    premise: "The guide: `:sys` debugs any OTP process (and tracing must be turned off when done). Evidence: production code calls `:sys.get_state`, `replace_state`, `install`, or turns tracing on.",
+    premise: "The guide: `:sys` debugs any OTP process (and tracing must be turned off when done). Evidence: production code calls `:sys.get_state`, `replace_state`, `install`, or turns tracing on — not release handling (state replaced between `:sys.suspend` and `:sys.resume`), and not where the docs say why. A call with its own deadline or inside a `catch` is introspection tooling written for processes that may not answer: medium confidence.",
     messages: {
       default: "`:sys` is a debugging tool: it works through the process's own mailbox, bypasses its API and, for tracing, prints every event. Use it from IEx; expose what production code needs through the process's API.",
       traceOn: "`:sys.trace(pid, true)` prints every event of the process until it is turned off: a debugging switch left on. Remove it, or use `:telemetry` for what production needs to see.",
@@ -32,13 +33,33 @@ and use \`:telemetry\` for observability. Tests may use \`:sys.get_state/1\` —
   (#eq? @module ":sys")
   (#any-of? @fun "trace" "get_state" "replace_state" "install")) @report
 `,
-  refine({ report, fun }) {
+  refine({ report, fun }, file) {
     if (!report) return null;
     if (fun?.text === "trace") return effectiveArguments(report)[1]?.text === "true" ? { message: "traceOn" } : null;
-    return true;
+    const clause = file.semantics.model.clauseAt(report);
+    const module = clause?.module;
+    // Release handling: replacing a process's state between `:sys.suspend` and `:sys.resume` is OTP's upgrade protocol.
+    if (module && /:sys\.suspend\b/.test(module.node.text) && /:sys\.resume\b/.test(module.node.text)) return null;
+    // The docs say why this code reaches into another process.
+    if (SYS_MENTION.test(`${clause?.doc ?? ""} ${module?.moduledoc ?? ""}`)) return null;
+    // A deadline, or a `catch` around the call: tooling written for processes that may not answer.
+    const args = effectiveArguments(report);
+    const timeout = fun?.text === "get_state" ? args[1] : fun?.text === "replace_state" ? args[2] : undefined;
+    return timeout !== undefined || isCaught(report) ? { confidence: "medium" } : true;
   },
   examples: {
     valid: [
+      {
+        note: "Release handling: state migrated between `:sys.suspend` and `:sys.resume`, as an appup does.",
+        code: `
+defmodule MyApp.Upgrade do
+  def migrate(pid) do
+    :ok = :sys.suspend(pid)
+    :sys.replace_state(pid, fn {ts, interval} -> {ts, interval, :infinity} end)
+    :sys.resume(pid)
+  end
+end`,
+      },
       {
         note: "Turning tracing off, and tests reading state.",
         code: `
@@ -56,6 +77,18 @@ end`,
       },
     ],
     invalid: [
+      {
+        note: "Introspection written for processes that may not answer (a deadline, a `catch`): tooling, medium confidence.",
+        code: `
+defmodule MyApp.ProcessInfo do
+  def state(pid) do
+    # ruleid: sys-trace-in-code (medium)
+    :sys.get_state(pid, 100)
+  catch
+    _, _ -> :unknown
+  end
+end`,
+      },
       {
         code: `
 defmodule MyApp.Worker do
@@ -75,3 +108,13 @@ end`,
     ],
   },
 });
+
+const SYS_MENTION = /:sys\b|\bsys\.(get_state|replace_state|install)/;
+
+/** Inside `try … catch`/`rescue`, or in a function with a `catch` clause of its own. */
+function isCaught(call: SyntaxNode): boolean {
+  for (let n: SyntaxNode | null = call.parent; n; n = n.parent) {
+    if (n.type === "call" && (localCallee(n) === "try" || /^defp?$/.test(localCallee(n) ?? "")) && n.namedChildren.some((c) => c.type === "do_block" && c.namedChildren.some((b) => b.type === "catch_block" || b.type === "rescue_block"))) return true;
+  }
+  return false;
+}

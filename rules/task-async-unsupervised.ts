@@ -2,7 +2,7 @@ import { callArguments, effectiveArguments, isFunctionCapture, isRemoteCall, loc
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 import type { FunctionClause } from "../src/engine/semantic/file-model.js";
-import { isInSpawnedFunction, processKind, runsInStatefulProcess } from "../src/engine/semantic/processes.js";
+import { isInSpawnedFunction, isLiveView, processKind, runsInStatefulProcess } from "../src/engine/semantic/processes.js";
 
 const AWAITS = ["await", "await_many", "yield", "yield_many", "ignore", "shutdown"];
 
@@ -13,7 +13,7 @@ export default defineRule({
     summary: "`Task.async` whose crash would take down a caller that cannot afford it: never awaited, or in a long-lived process that tries to handle the failure",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "`Task.async` spawns a linked process—if task crashes, caller crashes too. Use Task.Supervisor for production code.",
-    premise: "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it), or it runs from a long-lived stateful process (a GenServer, a state machine, a LiveView) whose code tries to handle the task's failure — `{:exit, _}` clauses, a `Task.yield || Task.shutdown` fallback, a `:DOWN` handler. An awaited fan-out inside one request, which should fail as a whole, is not a finding; neither is a task whose body handles its own errors, nor one started inside another task.",
+    premise: "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it), or it runs from a long-lived stateful process (a GenServer, a state machine, a LiveView) whose code tries to handle the task's failure — `{:exit, _}` clauses, a `Task.yield || Task.shutdown` fallback, a `:DOWN` handler. An awaited fan-out inside one request, which should fail as a whole, is not a finding; neither is a task whose body handles its own errors, nor one started inside another task. In a LiveView, whose state a remount rebuilds, findings are medium confidence.",
     messages: {
       default: "This task is never awaited: it is linked to the caller, so its crash takes the caller down, and nothing waits for it on shutdown. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor`.",
       handled: "This task is linked to {process}: if it crashes, the process and its state go down before the failure handling here runs. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` (or the `:DOWN` message).",
@@ -58,6 +58,8 @@ files are not flagged.`,
     if (!clause?.body || isInSpawnedFunction(report, clause) || handlesOwnErrors(report)) return null;
     const process = clause.module ? processKind(clause.module) : "this process";
     const stateful = runsInStatefulProcess(model, clause);
+    // A LiveView rebuilds its state when the client mounts again: its crash costs a page reload, not a server's state.
+    const confidence = clause.module && isLiveView(clause.module) ? "medium" : "high";
     if (fun?.text === "async_stream") {
       return stateful && handlesExits(clause.body) ? { message: "stream", values: { process }, confidence: "medium" } : null;
     }
@@ -65,13 +67,13 @@ files are not flagged.`,
     if (!(arity === 1 || arity === 3 || isFunctionCapture(report))) return null;
     if (!isAwaited(report, clause)) {
       // A GenServer that keeps the task and handles its reply in handle_info awaits it by message.
-      if (stateful) return handlesTaskMessages(clause) ? { message: "handled", values: { process } } : { message: "linkedToProcess", values: { process }, confidence: "medium" };
+      if (stateful) return handlesTaskMessages(clause) ? { message: "handled", values: { process }, confidence } : { message: "linkedToProcess", values: { process }, confidence: "medium" };
       if (!returnsTask(report, clause)) return { confidence: "high" };
       // Tasks handed back to a local caller that awaits them are an awaited fan-out, split in two.
       const callers = model.callersOf(clause.module, clause.name);
       return callers.length > 0 && callers.every((caller) => /Task\.(await|yield)/.test(caller.body?.text ?? "")) ? null : { confidence: "medium" };
     }
-    if (stateful && handlesExits(clause.body)) return { message: "handled", values: { process } };
+    if (stateful && handlesExits(clause.body)) return { message: "handled", values: { process }, confidence };
     return null;
   },
   examples: {
@@ -149,6 +151,24 @@ defmodule MyAppWeb.EventController do
 end`,
       },
       {
+        note: "A LiveView that awaits its task by message: a crash takes the page down with it, which a remount rebuilds (medium confidence).",
+        code: `
+defmodule MyAppWeb.ImportLive do
+  use MyAppWeb, :live_view
+
+  def handle_event("import", %{"file" => file}, socket) do
+    # ruleid: task-async-unsupervised (medium)
+    task = Task.async(fn -> Importer.run(file) end)
+    {:noreply, assign(socket, task: task)}
+  end
+
+  def handle_info({ref, result}, socket) when is_reference(ref) do
+    Process.demonitor(ref, [:flush])
+    {:noreply, assign(socket, task: nil, result: result)}
+  end
+end`,
+      },
+      {
         note: "A GenServer that means to survive its task (it handles `:DOWN`), but the link kills it first; and a state machine whose `{:exit, _}` clauses never see a crash.",
         code: `
 defmodule MyApp.Importer do
@@ -165,7 +185,7 @@ defmodule MyApp.Importer do
   def handle_cast({:refresh, ids}, state) do
     results =
       ids
-      # ruleid: task-async-unsupervised
+      # ruleid: task-async-unsupervised (medium)
       |> Task.async_stream(&fetch/1)
       |> Enum.map(fn
         {:ok, value} -> value
@@ -224,8 +244,8 @@ function handlesExits(body: SyntaxNode): boolean {
   return /\{:exit,\s*\w+\}\s*->|Task\.yield\([^)]*\)\s*\|\|\s*Task\.shutdown|\brescue\b|\bcatch\b/.test(body.text);
 }
 
-/** The module handles the task's `{ref, result}` reply or its `:DOWN` in `handle_info`: it means to survive the task. */
+/** The module handles the task's `{ref, result}` reply (`when is_reference(ref)`) or its `:DOWN` in `handle_info`: it awaits the task by message. */
 function handlesTaskMessages(clause: FunctionClause): boolean {
   const handlers = clause.module?.functions.get("handle_info") ?? [];
-  return handlers.some((handler) => /:DOWN/.test(handler.node.text));
+  return handlers.some((handler) => /:DOWN|\bis_reference\(/.test(handler.node.text));
 }

@@ -1,7 +1,11 @@
+import type { Confidence } from "../model.js";
 import type { RuleExample } from "./rule.js";
 
-/** `# ruleid: <id>` on its own line: the next line must be flagged by that rule (Semgrep's convention). */
-const MARKER = /^\s*# ruleid: ([\w-]+)\s*$/;
+/**
+ * `# ruleid: <id>` on its own line: the next line must be flagged by that rule (Semgrep's
+ * convention), with high confidence; `# ruleid: <id> (medium)`: with medium confidence.
+ */
+const MARKER = /^\s*# ruleid: ([\w-]+)(?: \((high|medium)\))?\s*$/;
 
 export const DEFAULT_EXAMPLE_PATH = "lib/example.ex";
 
@@ -12,14 +16,14 @@ export function exampleSource(example: RuleExample): string {
     .join("\n");
 }
 
-/** The 1-based lines of `exampleSource` that the markers say `ruleId` must flag. */
-export function expectedLines(example: RuleExample, ruleId: string): number[] {
-  const expected: number[] = [];
+/** The 1-based lines of `exampleSource` that the markers say `ruleId` must flag, and with which confidence. */
+export function expectedFindings(example: RuleExample, ruleId: string): { line: number; confidence: Confidence }[] {
+  const expected: { line: number; confidence: Confidence }[] = [];
   let kept = 0;
   for (const line of lines(example)) {
     const marker = MARKER.exec(line);
     if (!marker) kept++;
-    else if (marker[1] === ruleId) expected.push(kept + 1);
+    else if (marker[1] === ruleId) expected.push({ line: kept + 1, confidence: (marker[2] as Confidence | undefined) ?? "high" });
   }
   return expected;
 }

@@ -39,7 +39,7 @@ export interface ModuleInfo {
   node: SyntaxNode;
   /** As written: `MyApp.Worker`. */
   name: string;
-  /** `use X, …` in the module's own body: `X` as written. */
+  /** `use X, …` in the module's own body: `X` as written, and `X, :flavour` for `use MyAppWeb, :live_view`. */
   uses: string[];
   /** `@behaviour X`. */
   behaviours: string[];
@@ -319,7 +319,7 @@ function describeModule(node: SyntaxNode): Omit<ModuleInfo, "parent" | "injected
   let moduledoc: string | undefined;
   for (const statement of block?.namedChildren ?? []) {
     const callee = localCallee(statement);
-    if (callee === "use") uses.push(callArguments(statement)[0]?.text ?? "");
+    if (callee === "use") uses.push(...usedModule(statement));
     if (statement.type === "unary_operator" && statement.childForFieldName("operator")?.text === "@") {
       const attribute = statement.namedChildren[0];
       const name = attribute ? localCallee(attribute) : null;
@@ -344,7 +344,14 @@ function usesInQuotes(macro: SyntaxNode): string[] {
     .filter((call) => localCallee(call) === "quote")
     .flatMap((quote) => quote.namedChildren.find((c) => c.type === "do_block")?.namedChildren ?? [])
     .filter((statement) => localCallee(statement) === "use")
-    .map((statement) => callArguments(statement)[0]?.text ?? "");
+    .flatMap(usedModule);
+}
+
+/** `use GenServer, restart: :temporary` → `GenServer`; `use MyAppWeb, :live_view` → also `MyAppWeb, :live_view`: the flavour says what the module is. */
+function usedModule(use: SyntaxNode): string[] {
+  const [module, flavour] = callArguments(use);
+  const name = module?.text ?? "";
+  return flavour?.type === "atom" ? [name, `${name}, ${flavour.text}`] : [name];
 }
 
 /** The `@doc` among the attributes right above a definition (`@doc`, `@spec`, `@impl` in any order). */

@@ -41,10 +41,17 @@ export function isStatefulProcess(module: ModuleInfo | undefined): boolean {
   return module.uses.some((use) => STATEFUL_USES.test(use)) || module.behaviours.some((b) => STATEFUL_BEHAVIOURS.has(b));
 }
 
+const LIVE_VIEW = /LiveView|live_view|LiveComponent|live_component/;
+
+/** A LiveView or LiveComponent: a process per connected page. */
+export function isLiveView(module: ModuleInfo): boolean {
+  return module.uses.some((use) => STATEFUL_USES.test(use) && LIVE_VIEW.test(use));
+}
+
 /** What a reader calls the process: for messages. */
 export function processKind(module: ModuleInfo): string {
   const use = module.uses.find((u) => STATEFUL_USES.test(u)) ?? module.behaviours[0] ?? "process";
-  if (/LiveView|live_view|LiveComponent|live_component/.test(use)) return "this LiveView";
+  if (LIVE_VIEW.test(use)) return "this LiveView";
   if (/Channel|channel/.test(use)) return "this channel";
   if (/statem|StateMachine/.test(use)) return "this state machine";
   return "this GenServer";
