@@ -172,9 +172,16 @@ end`,
   },
 });
 
-/** `tasks = Enum.map(…, &Task.async/1)` then `Task.await_many(tasks, :infinity)`: the caller bounds the work by what it started. */
+/**
+ * `tasks = Enum.map(…, &Task.async/1)` then `Task.await_many(tasks, :infinity)`: the caller bounds
+ * the work by what it started — itself, or through a local helper (`Enum.map(&run_task/1)`).
+ */
 function startsItsTasks(clause: FunctionClause): boolean {
-  return /Task\.(async|Supervisor\.async)/.test(clause.body?.text ?? "");
+  const starts = (c: FunctionClause) => /Task\.(async|Supervisor\.async)/.test(c.body?.text ?? "");
+  if (starts(clause)) return true;
+  const captured = [...(clause.body?.text ?? "").matchAll(/&(\w+)\/\d/g)].map((m) => m[1]!);
+  const helpers = new Set([...clause.localCalls, ...captured]);
+  return [...helpers].some((name) => (clause.module?.functions.get(name) ?? []).some(starts));
 }
 
 /**

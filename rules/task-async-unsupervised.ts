@@ -1,7 +1,7 @@
 import { callArguments, effectiveArguments, isFunctionCapture, isRemoteCall, localCallee, operatorOf } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
-import type { FunctionClause } from "../src/engine/semantic/file-model.js";
+import type { FileModel, FunctionClause } from "../src/engine/semantic/file-model.js";
 import { isInSpawnedFunction, isLiveView, processKind, runsInStatefulProcess } from "../src/engine/semantic/processes.js";
 
 const AWAITS = ["await", "await_many", "yield", "yield_many", "ignore", "shutdown"];
@@ -13,7 +13,7 @@ export default defineRule({
     summary: "`Task.async` whose crash would take down a caller that cannot afford it: never awaited, or in a long-lived process that tries to handle the failure",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "`Task.async` spawns a linked process—if task crashes, caller crashes too. Use Task.Supervisor for production code.",
-    premise: "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it), or it runs from a long-lived stateful process (a GenServer, a state machine, a LiveView) whose code tries to handle the task's failure — `{:exit, _}` clauses, a `Task.yield || Task.shutdown` fallback, a `:DOWN` handler. An awaited fan-out inside one request, which should fail as a whole, is not a finding; neither is a task whose body handles its own errors, nor one started inside another task. In a LiveView, whose state a remount rebuilds, findings are medium confidence.",
+    premise: "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it); or the code tries to survive the task's failure — a `{:exit, _}` clause that carries on (logs, retries, falls back) instead of raising, in the function or in the helper it hands its tasks to — which a linked task never lets run; or a long-lived stateful process (a GenServer, a state machine) keeps the task and handles its reply or `:DOWN` by message. An awaited fan-out, which should fail as a whole, is not a finding, nor is the run-with-a-timeout idiom `Task.yield || Task.shutdown`, a task whose body handles its own errors, or one started inside another task. In a LiveView, whose state a remount rebuilds, findings are medium confidence.",
     messages: {
       default: "This task is never awaited: it is linked to the caller, so its crash takes the caller down, and nothing waits for it on shutdown. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor`.",
       handled: "This task is linked to {process}: if it crashes, the process and its state go down before the failure handling here runs. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` (or the `:DOWN` message).",
@@ -56,13 +56,13 @@ files are not flagged.`,
     const { model } = file.semantics;
     const clause = model.clauseAt(report);
     if (!clause?.body || isInSpawnedFunction(report, clause) || handlesOwnErrors(report)) return null;
-    const process = clause.module ? processKind(clause.module) : "this process";
     const stateful = runsInStatefulProcess(model, clause);
+    const process = stateful && clause.module ? processKind(clause.module) : "the calling process";
     // A LiveView rebuilds its state when the client mounts again: its crash costs a page reload, not a server's state.
     const confidence = clause.module && isLiveView(clause.module) ? "medium" : "high";
-    if (fun?.text === "async_stream") {
-      return stateful && handlesExits(clause.body) ? { message: "stream", values: { process }, confidence: "medium" } : null;
-    }
+    // Code that handles `{:exit, _}` means to survive a failed task; with a link, that code never runs.
+    const survives = handlesExits(clause, model);
+    if (fun?.text === "async_stream") return survives ? { message: "stream", values: { process }, confidence } : null;
     const arity = effectiveArguments(report).length;
     if (!(arity === 1 || arity === 3 || isFunctionCapture(report))) return null;
     if (!isAwaited(report, clause)) {
@@ -73,8 +73,7 @@ files are not flagged.`,
       const callers = model.callersOf(clause.module, clause.name);
       return callers.length > 0 && callers.every((caller) => /Task\.(await|yield)/.test(caller.body?.text ?? "")) ? null : { confidence: "medium" };
     }
-    if (stateful && handlesExits(clause.body)) return { message: "handled", values: { process }, confidence };
-    return null;
+    return survives ? { message: "handled", values: { process }, confidence } : null;
   },
   examples: {
     valid: [
@@ -104,6 +103,34 @@ defmodule MyAppWeb.DashboardController do
 
   def status(checks) do
     checks |> Enum.map(&Task.async/1) |> Task.yield_many(2_000) |> Enum.map(fn {task, res} -> res || Task.shutdown(task, :brutal_kill) end)
+  end
+end`,
+      },
+      {
+        note: "The run-with-a-timeout idiom (`Task.yield || Task.shutdown`), a task handed to a helper that awaits it, and `{:exit, _}` clauses that raise again: failing together is what the code wants.",
+        code: `
+defmodule MyApp.Search do
+  def search(query) do
+    slow = Task.async(fn -> Slow.search(query) end)
+    fast = Fast.search(query)
+    fast ++ await_or_empty(slow)
+  end
+
+  defp await_or_empty(task) do
+    case Task.yield(task, 5_000) || Task.shutdown(task) do
+      {:ok, results} -> results
+      nil -> []
+    end
+  end
+
+  def metrics(sources) do
+    sources
+    |> Enum.map(&Task.async(fn -> fetch(&1) end))
+    |> Task.yield_many(10_000)
+    |> Enum.map(fn
+      {_task, {:ok, value}} -> value
+      {_task, {:exit, reason}} -> raise "metric failed: #{inspect(reason)}"
+    end)
   end
 end`,
       },
@@ -151,6 +178,23 @@ defmodule MyAppWeb.EventController do
 end`,
       },
       {
+        note: "Failure handling that never runs: `{:exit, _}` clauses that carry on after a linked task, in a request as in a server.",
+        code: `
+defmodule MyApp.Counters do
+  def fetch_all(address) do
+    # ruleid: task-async-unsupervised
+    tasks = [Task.async(fn -> count_transactions(address) end), Task.async(fn -> count_transfers(address) end)]
+    tasks
+    |> Task.yield_many(:timer.seconds(30))
+    |> Enum.map(fn
+      {_task, {:ok, count}} -> count
+      {_task, {:exit, _reason}} -> cached_count(address)
+      {task, nil} -> Task.shutdown(task) && cached_count(address)
+    end)
+  end
+end`,
+      },
+      {
         note: "A LiveView that awaits its task by message: a crash takes the page down with it, which a remount rebuilds (medium confidence).",
         code: `
 defmodule MyAppWeb.ImportLive do
@@ -185,7 +229,7 @@ defmodule MyApp.Importer do
   def handle_cast({:refresh, ids}, state) do
     results =
       ids
-      # ruleid: task-async-unsupervised (medium)
+      # ruleid: task-async-unsupervised
       |> Task.async_stream(&fetch/1)
       |> Enum.map(fn
         {:ok, value} -> value
@@ -199,10 +243,12 @@ end`,
   },
 });
 
-/** `t = Task.async(…)` then `Task.await(t)`, `Task.async(…) |> Task.await()`, or a list of tasks awaited together. */
+/**
+ * `t = Task.async(…)` then `Task.await(t)`, `Task.async(…) |> Task.await()`, a list of tasks
+ * awaited together, or tasks handed to a local helper that awaits them (`await_task(t)`).
+ */
 function isAwaited(async: SyntaxNode, clause: FunctionClause): boolean {
   const awaits = clause.body!.descendantsOfType("call").filter((call) => isRemoteCall(call, "Task", AWAITS));
-  if (awaits.length === 0) return false;
   for (let n: SyntaxNode | null = async; n && n.id !== clause.body!.id; n = n.parent) {
     if (awaits.some((a) => a.startIndex <= n!.startIndex && n!.endIndex <= a.endIndex)) return true;
     const parent = n.parent;
@@ -213,10 +259,19 @@ function isAwaited(async: SyntaxNode, clause: FunctionClause): boolean {
     if (parent?.type === "binary_operator" && operatorOf(parent) === "=") {
       const left = parent.childForFieldName("left");
       const names = !left ? [] : left.type === "identifier" ? [left.text] : left.descendantsOfType("identifier").map((id) => id.text);
-      return awaits.some((a) => a.text.match(/\w+/g)?.some((word) => names.includes(word))) || names.some((name) => usedInAwaitPipeline(clause.body!, name));
+      return awaits.some((a) => a.text.match(/\w+/g)?.some((word) => names.includes(word))) || names.some((name) => usedInAwaitPipeline(clause.body!, name)) || handedToAwaitingHelper(names, clause);
     }
   }
   return false;
+}
+
+/** A local function that receives one of `names` and awaits it: `await_task_with_paging(task)`. */
+function handedToAwaitingHelper(names: readonly string[], clause: FunctionClause): boolean {
+  return clause.localCallSites.some(
+    (site) =>
+      callArguments(site.node).some((arg) => names.includes(arg.text)) &&
+      (clause.module?.functions.get(site.name) ?? []).some((helper) => helper.body?.descendantsOfType("call").some((call) => isRemoteCall(call, "Task", AWAITS))),
+  );
 }
 
 /** `tasks |> Task.await_many()` written across lines, or `Enum.map(tasks, &Task.await/1)`. */
@@ -239,9 +294,22 @@ function handlesOwnErrors(async: SyntaxNode): boolean {
   return fn.descendantsOfType("call").some((call) => localCallee(call) === "try" && /\b(rescue|catch)\b/.test(call.text));
 }
 
-/** `{:exit, reason} ->`, `nil ->` after a yield, `rescue`/`catch` in the function: code that means to survive a failed task. */
-function handlesExits(body: SyntaxNode): boolean {
-  return /\{:exit,\s*\w+\}\s*->|Task\.yield\([^)]*\)\s*\|\|\s*Task\.shutdown|\brescue\b|\bcatch\b/.test(body.text);
+/**
+ * A `{:exit, reason} ->` clause that carries on (logs, retries, falls back) rather than raising
+ * again: in the function, or in a local helper it hands its tasks to. A bare
+ * `Task.yield(t, ms) || Task.shutdown(t)` is the run-with-a-timeout idiom, not failure handling.
+ */
+function handlesExits(clause: FunctionClause, model: FileModel): boolean {
+  const survivesIn = (body: SyntaxNode | undefined) =>
+    body?.descendantsOfType("stab_clause").some((stab) => {
+      // `{:exit, reason}`, also inside `{task, {:exit, reason}}` from `yield_many`.
+      const pattern = stab.childForFieldName("left");
+      if (!pattern?.descendantsOfType("tuple").some((tuple) => tuple.namedChildren[0]?.text === ":exit")) return false;
+      const handler = stab.childForFieldName("right");
+      return !handler?.descendantsOfType("call").some((call) => ["raise", "reraise", "exit", "throw"].includes(localCallee(call) ?? ""));
+    }) ?? false;
+  if (survivesIn(clause.body)) return true;
+  return [...clause.localCalls].some((name) => model.functionsNamed(clause.module, name).some((helper) => helper.body?.text.includes(":exit") && survivesIn(helper.body)));
 }
 
 /** The module handles the task's `{ref, result}` reply (`when is_reference(ref)`) or its `:DOWN` in `handle_info`: it awaits the task by message. */

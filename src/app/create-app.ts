@@ -4,9 +4,9 @@ import { rules as allRules } from "../../rules/index.js";
 import type { FileAnalyser } from "../engine/file-analyser.js";
 import type { Rule } from "../engine/rule.js";
 import { InProcessReviewQueue } from "../queue/in-process-queue.js";
-import type { ReviewQueue, ReviewWorker } from "../queue/review-queue.js";
+import type { AbandonedReview, ReviewQueue, ReviewWorker } from "../queue/review-queue.js";
 import { registerHandlers } from "./handlers.js";
-import { reviewWorker } from "./worker.js";
+import { abandonReview, reviewWorker } from "./worker.js";
 
 export interface AppOptions {
   /** This app's id: check events of other apps are ignored. */
@@ -16,12 +16,12 @@ export interface AppOptions {
   /** Parses and judges each file: a process pool under a per-file budget in production. */
   analyser: FileAnalyser;
   /** Builds the queue jobs wait in; the in-process queue unless told otherwise. */
-  makeQueue?: (worker: ReviewWorker, log: Logger) => ReviewQueue;
+  makeQueue?: (worker: ReviewWorker, log: Logger, abandon: AbandonedReview) => ReviewQueue;
 }
 
 export function createApp(options: AppOptions): ApplicationFunction {
   return (app) => {
-    const makeQueue = options.makeQueue ?? ((worker, log) => new InProcessReviewQueue(worker, log));
-    registerHandlers(app, makeQueue(reviewWorker(app, options.rules ?? allRules, options.analyser), app.log), options.appId);
+    const makeQueue = options.makeQueue ?? ((worker, log, abandon) => new InProcessReviewQueue(worker, log, { abandon }));
+    registerHandlers(app, makeQueue(reviewWorker(app, options.rules ?? allRules, options.analyser), app.log, abandonReview(app)), options.appId);
   };
 }

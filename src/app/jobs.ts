@@ -17,6 +17,18 @@ export interface CheckPayload extends RepositoryPayload {
   check: { head_sha: string; app: { id: number | null } | null; pull_requests: ReadonlyArray<{ number: number }> };
 }
 
+/**
+ * What a payload lacks of the fields a job is made from, or null when it has them all. GitHub's
+ * payloads always carry them; a payload that does not (a proxy that trims it, a hand-made test
+ * delivery) is answered 2xx and logged, never a 500 that GitHub would show as a failed delivery.
+ */
+export function missingFields(payload: unknown, paths: readonly string[]): string[] {
+  return paths.filter((path) => path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | null | undefined)?.[key], payload) === undefined);
+}
+
+export const PULL_REQUEST_FIELDS = ["repository.name", "repository.owner.login", "repository.default_branch", "pull_request.number", "pull_request.state", "pull_request.head.sha"] as const;
+export const CHECK_FIELDS = ["repository.name", "repository.owner.login", "repository.default_branch", "check.head_sha", "check.pull_requests"] as const;
+
 export function jobFromPullRequest(payload: PullRequestPayload, deliveryId: string): ReviewJob | null {
   if (!payload.installation || payload.pull_request.state !== "open") return null;
   return {

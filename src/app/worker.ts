@@ -3,20 +3,24 @@ import type { FileAnalyser } from "../engine/file-analyser.js";
 import type { Rule } from "../engine/rule.js";
 import { gitHubPlatform, pullRequestsForCommit } from "../github/pull-request-platform.js";
 import { retryOnSecondaryRateLimit } from "../github/rate-limits.js";
-import type { ReviewWorker } from "../queue/review-queue.js";
+import type { AbandonedReview, ReviewWorker } from "../queue/review-queue.js";
+import { failedCheckRunOutput } from "../report/check-run.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
 
-/** Runs one review job with a fresh installation token, and logs one line per review. */
+/** Runs one review job with a fresh installation token, and logs when a review starts and ends. */
 export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: FileAnalyser): ReviewWorker {
-  return async (job, superseded) => {
+  return async (job, { superseded, rememberCheckRun }) => {
     const octokit = await app.auth(job.installationId);
     retryOnSecondaryRateLimit(octokit);
     const pullNumbers = job.pullNumber === undefined ? await pullRequestsForCommit(octokit, job.owner, job.repo, job.headSha) : [job.pullNumber];
     if (pullNumbers.length === 0) app.log.info({ repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId }, "no open pull request has this commit as its head; nothing to review");
     for (const pullNumber of pullNumbers) {
       const started = performance.now();
+      app.log.info({ repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, trigger: job.trigger, deliveryId: job.deliveryId, ...(job.checkRunId ? { resumedCheckRun: job.checkRunId } : {}) }, "review started");
       const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha, defaultBranch: job.defaultBranch });
-      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser, superseded);
+      // An interrupted attempt's run is this commit's run: complete it (one pull request per job when it is known).
+      const resumed = job.pullNumber === undefined ? undefined : job.checkRunId;
+      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser, { superseded, ...(resumed ? { checkRunId: resumed } : {}), onCheckRunStarted: rememberCheckRun });
       for (const failure of summary.ruleFailures) {
         app.log.warn({ repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, ruleId: failure.ruleId, path: failure.path, reason: failure.message }, "rule failed on a file");
       }
@@ -38,5 +42,20 @@ export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: File
         "review completed",
       );
     }
+  };
+}
+
+/** Completes the check run of a job that will not be tried again: neutral, with the reason and the Re-run button. */
+export function abandonReview(app: Probot): AbandonedReview {
+  return async (job, reason) => {
+    const log = { repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId, reason };
+    if (job.checkRunId === undefined) {
+      app.log.error(log, "review abandoned before it opened a check run");
+      return;
+    }
+    const octokit = await app.auth(job.installationId);
+    const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber ?? 0, headSha: job.headSha, defaultBranch: job.defaultBranch });
+    await platform.completeCheckRun(job.checkRunId, failedCheckRunOutput(job.headSha, reason));
+    app.log.error({ ...log, checkRunId: job.checkRunId }, "review abandoned; its check run is completed as neutral");
   };
 }

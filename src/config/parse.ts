@@ -20,7 +20,15 @@ export type ParsedPolicy = { ok: true; policy: Policy; raw: Record<string, unkno
  * Reads a policy file: YAML, then the schema, then rule ids and option names against the rules
  * the engine has. Every error names the file, the key path, the line and what is allowed.
  */
+/**
+ * A policy is a few dozen lines. A larger file is refused before YAML sees it: parsing megabytes
+ * (or a billion-laughs alias bomb) would hold the server's event loop for seconds.
+ */
+export const MAX_POLICY_BYTES = 64 * 1024;
+
 export function parsePolicy(text: string, file: string, rules: readonly Rule[]): ParsedPolicy {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_POLICY_BYTES) return { ok: false, errors: [{ file, keyPath: "", line: 1, message: `the file is ${Math.ceil(bytes / 1024)} KiB; a policy may be at most ${MAX_POLICY_BYTES / 1024} KiB` }] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

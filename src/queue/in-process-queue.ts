@@ -1,6 +1,7 @@
 import PQueue from "p-queue";
 import type { Logger } from "pino";
-import { pullRequestKey, type ReviewJob, type ReviewQueue, type ReviewWorker } from "./review-queue.js";
+import type { Journal } from "./journal.js";
+import { pullRequestKey, type AbandonedReview, type ReviewJob, type ReviewQueue, type ReviewWorker } from "./review-queue.js";
 
 /** Reviews run at once across all pull requests: parsing is CPU work on one event loop. */
 export const DEFAULT_REVIEW_CONCURRENCY = 4;
@@ -20,12 +21,27 @@ export class InProcessReviewQueue implements ReviewQueue {
   /** The job running for each pull request, to stop when a newer push arrives. */
   readonly #runningJobs = new Map<string, { sha: string; superseded: AbortController }>();
 
+  readonly #journal: Journal | undefined;
+  readonly #abandon: AbandonedReview | undefined;
+
   constructor(
     private readonly worker: ReviewWorker,
     private readonly log: Logger,
-    concurrency = DEFAULT_REVIEW_CONCURRENCY,
+    options: InProcessQueueOptions = {},
   ) {
-    this.#running = new PQueue({ concurrency });
+    this.#running = new PQueue({ concurrency: options.concurrency ?? DEFAULT_REVIEW_CONCURRENCY });
+    this.#journal = options.journal;
+    this.#abandon = options.abandon;
+  }
+
+  /** Takes up the jobs a killed process left in the journal: their reviews run again and complete the check runs they opened. */
+  async resume(): Promise<number> {
+    const jobs = (await this.#journal?.load()) ?? [];
+    for (const job of jobs) {
+      this.log.warn({ deliveryId: job.deliveryId, pullRequest: pullRequestKey(job), sha: job.headSha, checkRunId: job.checkRunId }, "resuming a review the previous process did not finish");
+      await this.enqueue(job);
+    }
+    return jobs.length;
   }
 
   async enqueue(job: ReviewJob): Promise<void> {
@@ -36,6 +52,7 @@ export class InProcessReviewQueue implements ReviewQueue {
       return;
     }
     this.#waiting.add(identity);
+    await this.#journal?.record(identity, job);
     if (job.trigger.startsWith("pull_request.")) {
       this.#newest.set(key, job.headSha);
       const running = this.#runningJobs.get(key);
@@ -48,9 +65,10 @@ export class InProcessReviewQueue implements ReviewQueue {
         const newest = this.#newest.get(key);
         if (newest !== undefined && newest !== job.headSha) {
           this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha, newerSha: newest }, "a newer push is queued; not reviewing this commit");
-          return Promise.resolve();
+          // A resumed job already opened its run: it still completes it, as superseded.
+          return job.checkRunId === undefined ? (this.#journal?.forget(identity) ?? Promise.resolve()) : this.#run(job, key, identity, newest);
         }
-        return this.#run(job, key);
+        return this.#run(job, key, identity);
       }),
     );
     this.#tails.set(key, tail);
@@ -65,17 +83,36 @@ export class InProcessReviewQueue implements ReviewQueue {
     while (this.#tails.size > 0) await Promise.all(this.#tails.values());
   }
 
-  async #run(job: ReviewJob, key: string): Promise<void> {
+  async #run(job: ReviewJob, key: string, identity: string, supersededBy?: string): Promise<void> {
     const superseded = new AbortController();
+    if (supersededBy !== undefined) superseded.abort(supersededBy);
     this.#runningJobs.set(key, { sha: job.headSha, superseded });
+    let current = job;
+    const rememberCheckRun = async (checkRunId: number) => {
+      current = { ...current, checkRunId };
+      await this.#journal?.record(identity, current);
+    };
     try {
-      await this.worker(job, superseded.signal);
+      await this.worker(job, { superseded: superseded.signal, rememberCheckRun });
     } catch (error) {
       // The message only: a client error object can carry request headers.
       const reason = error instanceof Error ? error.message : String(error);
       this.log.error({ reason, deliveryId: job.deliveryId, pullRequest: pullRequestKey(job), sha: job.headSha }, "review job failed");
+      await this.#abandon?.(current, reason).catch((failure: unknown) => {
+        this.log.error({ reason: failure instanceof Error ? failure.message : String(failure), deliveryId: job.deliveryId, checkRunId: current.checkRunId }, "the failed review's check run could not be completed");
+      });
     } finally {
       this.#runningJobs.delete(key);
+      await this.#journal?.forget(identity);
     }
   }
+}
+
+export interface InProcessQueueOptions {
+  /** Reviews at once across all pull requests. */
+  concurrency?: number;
+  /** Where jobs are written down, so a killed process's reviews are resumed on the next start. */
+  journal?: Journal;
+  /** Completes the check run of a job that failed. */
+  abandon?: AbandonedReview;
 }

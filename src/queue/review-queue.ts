@@ -11,6 +11,8 @@ export interface ReviewJob {
   /** What asked for the review: `pull_request.opened`, `check_run.rerequested`… */
   trigger: string;
   deliveryId: string;
+  /** The check run an earlier attempt opened: a job taken up again after a crash completes it instead of opening another. */
+  checkRunId?: number;
 }
 
 /**
@@ -24,11 +26,22 @@ export interface ReviewQueue {
   drain(): Promise<void>;
 }
 
+/** What the queue gives a running job. */
+export interface ReviewRun {
+  /** Aborts when a newer push of the same pull request arrives while the job runs; its reason is the newer head sha. */
+  superseded: AbortSignal;
+  /** Writes down the check run the job opened, so whoever takes the job up after a crash completes that run. */
+  rememberCheckRun(checkRunId: number): Promise<void>;
+}
+
+/** Runs one job. */
+export type ReviewWorker = (job: ReviewJob, run: ReviewRun) => Promise<void>;
+
 /**
- * Runs one job. `superseded` aborts when a newer push of the same pull request arrives while
- * the job runs; its reason is the newer head sha.
+ * Called once a job will not be tried again (it failed every attempt, or its processes kept
+ * dying): completes its check run with the reason and a Re-run button, so none is left open.
  */
-export type ReviewWorker = (job: ReviewJob, superseded: AbortSignal) => Promise<void>;
+export type AbandonedReview = (job: ReviewJob, reason: string) => Promise<void>;
 
 /** Jobs of one pull request run one at a time, in order. */
 export function pullRequestKey(job: ReviewJob): string {

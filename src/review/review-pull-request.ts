@@ -27,13 +27,24 @@ export interface ReviewSummary {
 
 type Result = { output: CheckRunOutput; summary: ReviewSummary };
 
+export interface ReviewOptions {
+  /** Aborts when a newer push arrives; its reason is the newer head sha. */
+  superseded?: AbortSignal;
+  /** The check run an interrupted earlier attempt opened: completed instead of opening another. */
+  checkRunId?: number;
+  /** Told the id of the check run once it is open, before any slow work. */
+  onCheckRunStarted?: (checkRunId: number) => Promise<void>;
+}
+
 /**
  * Reviews one commit of a pull request: check run in progress, analysis, one review with the new
  * line comments, check run completed. The check run completes whatever happens — a run left
  * `in_progress` blocks merging forever where the check is required.
  */
-export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, superseded?: AbortSignal): Promise<ReviewSummary> {
-  const checkRunId = await platform.startCheckRun();
+export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, options: ReviewOptions = {}): Promise<ReviewSummary> {
+  const { superseded } = options;
+  const checkRunId = options.checkRunId ?? (await platform.startCheckRun());
+  await options.onCheckRunStarted?.(checkRunId);
   let result: Result;
   try {
     const policy = resolvePolicy(await platform.readPolicies(), rules);

@@ -34,7 +34,7 @@ function controlledWorker() {
 describe("InProcessReviewQueue", () => {
   it("runs the jobs of one pull request one at a time, in order", async () => {
     const w = controlledWorker();
-    const queue = new InProcessReviewQueue(w.worker, log, 4);
+    const queue = new InProcessReviewQueue(w.worker, log, { concurrency: 4 });
 
     await queue.enqueue(job(1, "a"));
     await queue.enqueue(job(1, "b"));
@@ -47,7 +47,7 @@ describe("InProcessReviewQueue", () => {
 
   it("runs different pull requests side by side, no more than its concurrency at once", async () => {
     const w = controlledWorker();
-    const queue = new InProcessReviewQueue(w.worker, log, 2);
+    const queue = new InProcessReviewQueue(w.worker, log, { concurrency: 2 });
 
     for (const n of [1, 2, 3]) await queue.enqueue(job(n, "a"));
     await w.release("1@a");
@@ -61,7 +61,7 @@ describe("InProcessReviewQueue", () => {
 
   it("records a job once when the same commit is already waiting (a redelivery)", async () => {
     const w = controlledWorker();
-    const queue = new InProcessReviewQueue(w.worker, log, 1);
+    const queue = new InProcessReviewQueue(w.worker, log, { concurrency: 1 });
 
     await queue.enqueue(job(1, "a"));
     await queue.enqueue(job(1, "b"));
@@ -75,7 +75,7 @@ describe("InProcessReviewQueue", () => {
 
   it("drops a waiting review once a newer push of the same pull request is queued", async () => {
     const w = controlledWorker();
-    const queue = new InProcessReviewQueue(w.worker, log, 1);
+    const queue = new InProcessReviewQueue(w.worker, log, { concurrency: 1 });
 
     await queue.enqueue(job(1, "a"));
     await queue.enqueue(job(1, "b"));
@@ -90,7 +90,7 @@ describe("InProcessReviewQueue", () => {
   it("tells a running review to stop when a newer push of its pull request arrives, naming the newer commit", async () => {
     const signals = new Map<string, AbortSignal>();
     const w = controlledWorker();
-    const queue = new InProcessReviewQueue(async (j, superseded) => {
+    const queue = new InProcessReviewQueue(async (j, { superseded }) => {
       signals.set(`${j.pullNumber}@${j.headSha}`, superseded);
       await w.worker(j);
     }, log);

@@ -22,7 +22,7 @@ export const ALL_KINDS: readonly CodeKind[] = CODE_KINDS;
 const PATH_KINDS: ReadonlyArray<[RegExp, CodeKind]> = [
   [/(^|\/)(lib\/)?mix\/tasks\//, "mix-task"],
   [/(^|\/)(mocks?|fakes?|stubs?)\/|_(mock|fake|stub)\.ex$/, "mock"],
-  [/(^|\/)(examples?|samples?|demos?|templates?|installer|guides)\//, "example"],
+  [/(^|\/)(examples?|samples?|demos?|templates?|installer|guides)(_\w+)?\//, "example"],
   [/(^|\/)(bench|benchmarks?|benchmarking|load_?tests?|perf|dev|tools|scripts|simulators?)\//, "dev-tool"],
 ];
 

@@ -1,0 +1,31 @@
+import { DEFAULT_REVIEW_CONCURRENCY } from "../queue/in-process-queue.js";
+
+export interface QueueSettings {
+  /** Set: reviews go through BullMQ on this Redis, shared by every replica. */
+  redisUrl: string | undefined;
+  /** Reviews at once in this process. */
+  concurrency: number;
+  /** Where the in-process queue keeps its journal of unfinished reviews. */
+  stateDir: string;
+  /** How long a stopping server waits for running reviews. Container runtimes kill after their own grace period (Docker 10 s, Kubernetes 30 s): set theirs above this. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+
+export function queueSettingsFromEnv(env: NodeJS.ProcessEnv): QueueSettings {
+  return {
+    redisUrl: env.REDIS_URL || undefined,
+    concurrency: positive(env.OTP_REVIEW_CONCURRENCY, "OTP_REVIEW_CONCURRENCY") ?? DEFAULT_REVIEW_CONCURRENCY,
+    stateDir: env.OTP_REVIEW_STATE_DIR || ".otp-review",
+    shutdownGraceMs: positive(env.OTP_REVIEW_SHUTDOWN_GRACE_MS, "OTP_REVIEW_SHUTDOWN_GRACE_MS") ?? DEFAULT_SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** A setting that is set but not a positive integer stops the start: a typo must not silently become the default. */
+function positive(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, not "${value}"`);
+  return n;
+}
