@@ -23,4 +23,4 @@ USER node
 EXPOSE 3000
 # Node itself, not `npm start`: npm runs the server through `sh -c`, and dash does not pass
 # SIGTERM on, so `docker stop` would kill running reviews instead of letting them finish.
-CMD ["node", "node_modules/probot/bin/probot.js", "run", "./dist/src/index.js"]
+CMD ["node", "dist/src/server.js"]

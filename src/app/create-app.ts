@@ -6,6 +6,8 @@ import type { Rule } from "../engine/rule.js";
 import { InProcessReviewQueue } from "../queue/in-process-queue.js";
 import type { AbandonedReview, ReviewQueue, ReviewWorker } from "../queue/review-queue.js";
 import { registerHandlers } from "./handlers.js";
+import { ServiceMetrics } from "./metrics.js";
+import { opsHandler } from "./ops-handler.js";
 import { abandonReview, reviewWorker } from "./worker.js";
 
 export interface AppOptions {
@@ -19,9 +21,15 @@ export interface AppOptions {
   makeQueue?: (worker: ReviewWorker, log: Logger, abandon: AbandonedReview) => ReviewQueue;
 }
 
+/** The app: webhooks into the queue, reviews out of it, and `/healthz`, `/readyz`, `/metrics` beside the webhook route. */
 export function createApp(options: AppOptions): ApplicationFunction {
-  return (app) => {
+  return (app, { addHandler }) => {
     const makeQueue = options.makeQueue ?? ((worker, log, abandon) => new InProcessReviewQueue(worker, log, { abandon }));
-    registerHandlers(app, makeQueue(reviewWorker(app, options.rules ?? allRules, options.analyser), app.log, abandonReview(app)), options.appId);
+    let queue: ReviewQueue | undefined;
+    const metrics = new ServiceMetrics(() => queue!.depth());
+    queue = makeQueue(reviewWorker(app, options.rules ?? allRules, options.analyser, metrics), app.log, abandonReview(app, metrics));
+    app.onAny((context) => void metrics.deliveries.inc({ event: context.name }));
+    registerHandlers(app, queue, options.appId);
+    addHandler(opsHandler(queue, metrics));
   };
 }

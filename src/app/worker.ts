@@ -2,16 +2,18 @@ import type { Probot } from "probot";
 import type { FileAnalyser } from "../engine/file-analyser.js";
 import type { Rule } from "../engine/rule.js";
 import { gitHubPlatform, pullRequestsForCommit } from "../github/pull-request-platform.js";
-import { retryOnSecondaryRateLimit } from "../github/rate-limits.js";
+import type { GitHub } from "../github/octokit.js";
 import type { AbandonedReview, ReviewWorker } from "../queue/review-queue.js";
+import type { ServiceMetrics } from "./metrics.js";
 import { failedCheckRunOutput } from "../report/check-run.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
 
 /** Runs one review job with a fresh installation token, and logs when a review starts and ends. */
-export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: FileAnalyser): ReviewWorker {
+export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: FileAnalyser, metrics: ServiceMetrics): ReviewWorker {
   return async (job, { superseded, rememberCheckRun }) => {
+    if (job.queuedAt !== undefined) metrics.queueWait.observe((Date.now() - job.queuedAt) / 1000);
     const octokit = await app.auth(job.installationId);
-    retryOnSecondaryRateLimit(octokit);
+    countRequests(octokit, metrics);
     const pullNumbers = job.pullNumber === undefined ? await pullRequestsForCommit(octokit, job.owner, job.repo, job.headSha) : [job.pullNumber];
     if (pullNumbers.length === 0) app.log.info({ repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId }, "no open pull request has this commit as its head; nothing to review");
     for (const pullNumber of pullNumbers) {
@@ -21,6 +23,10 @@ export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: File
       // An interrupted attempt's run is this commit's run: complete it (one pull request per job when it is known).
       const resumed = job.pullNumber === undefined ? undefined : job.checkRunId;
       const summary = await reviewPullRequest(platform, job.headSha, rules, analyser, { superseded, ...(resumed ? { checkRunId: resumed } : {}), onCheckRunStarted: rememberCheckRun });
+      metrics.reviews.inc({ outcome: summary.conclusion });
+      metrics.reviewDuration.observe((performance.now() - started) / 1000);
+      metrics.incompleteFiles.inc(summary.incompleteFiles ?? 0);
+      for (const [rule, count] of Object.entries(summary.findingsByRule ?? {})) metrics.findings.inc({ rule }, count);
       for (const failure of summary.ruleFailures) {
         app.log.warn({ repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, ruleId: failure.ruleId, path: failure.path, reason: failure.message }, "rule failed on a file");
       }
@@ -46,8 +52,9 @@ export function reviewWorker(app: Probot, rules: readonly Rule[], analyser: File
 }
 
 /** Completes the check run of a job that will not be tried again: neutral, with the reason and the Re-run button. */
-export function abandonReview(app: Probot): AbandonedReview {
+export function abandonReview(app: Probot, metrics: ServiceMetrics): AbandonedReview {
   return async (job, reason) => {
+    metrics.reviews.inc({ outcome: "abandoned" });
     const log = { repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId, reason };
     if (job.checkRunId === undefined) {
       app.log.error(log, "review abandoned before it opened a check run");
@@ -58,4 +65,13 @@ export function abandonReview(app: Probot): AbandonedReview {
     await platform.completeCheckRun(job.checkRunId, failedCheckRunOutput(job.headSha, reason));
     app.log.error({ ...log, checkRunId: job.checkRunId }, "review abandoned; its check run is completed as neutral");
   };
+}
+
+/** Counts every request to GitHub by its answer's status (`error` when none came back). */
+function countRequests(octokit: GitHub, metrics: ServiceMetrics): void {
+  octokit.hook.after("request", (response) => void metrics.githubRequests.inc({ status: String(response.status) }));
+  octokit.hook.error("request", (error) => {
+    metrics.githubRequests.inc({ status: String((error as { status?: number }).status ?? "error") });
+    throw error;
+  });
 }

@@ -75,8 +75,10 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       let threads: Map<number, Thread> | null = null;
       try {
         threads = await threadsByFirstComment(octokit, pr);
-      } catch {
-        // GraphQL is missing or refused (some GitHub Enterprise servers): edit the comments instead.
+      } catch (error) {
+        // GraphQL is not there (some GitHub Enterprise servers answer 404 or 501): edit the
+        // comments instead. Any other failure is GitHub's to retry, not a reason to edit them.
+        if (!graphQlUnavailable(error)) throw error;
       }
       for (const comment of comments) {
         const thread = threads?.get(comment.id);
@@ -111,6 +113,11 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
       });
     },
   };
+}
+
+function graphQlUnavailable(error: unknown): boolean {
+  const status = (error as { status?: number; response?: { status?: number } }).status ?? (error as { response?: { status?: number } }).response?.status;
+  return status === 404 || status === 501;
 }
 
 const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cursor: String) {

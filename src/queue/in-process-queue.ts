@@ -44,7 +44,8 @@ export class InProcessReviewQueue implements ReviewQueue {
     return jobs.length;
   }
 
-  async enqueue(job: ReviewJob): Promise<void> {
+  async enqueue(queued: ReviewJob): Promise<void> {
+    const job = { ...queued, queuedAt: queued.queuedAt ?? Date.now() };
     const key = pullRequestKey(job);
     const identity = `${key}@${job.headSha}`;
     if (this.#waiting.has(identity)) {
@@ -81,6 +82,14 @@ export class InProcessReviewQueue implements ReviewQueue {
 
   async drain(): Promise<void> {
     while (this.#tails.size > 0) await Promise.all(this.#tails.values());
+  }
+
+  async depth(): Promise<{ waiting: number; active: number }> {
+    return { waiting: this.#waiting.size, active: this.#runningJobs.size };
+  }
+
+  async ready(): Promise<boolean> {
+    return true;
   }
 
   async #run(job: ReviewJob, key: string, identity: string, supersededBy?: string): Promise<void> {

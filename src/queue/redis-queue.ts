@@ -71,7 +71,8 @@ export class RedisReviewQueue implements ReviewQueue {
     void this.#subscriber.subscribe(this.#channel()).catch((error: unknown) => this.log.error({ reason: (error as Error).message }, "could not subscribe to newer-head announcements"));
   }
 
-  async enqueue(job: ReviewJob): Promise<void> {
+  async enqueue(queued: ReviewJob): Promise<void> {
+    const job = { ...queued, queuedAt: queued.queuedAt ?? Date.now() };
     const key = pullRequestKey(job);
     if (job.trigger.startsWith("pull_request.")) {
       // Every replica learns of the newer head: waiting older jobs become no-ops, a running one stops.
@@ -100,8 +101,13 @@ export class RedisReviewQueue implements ReviewQueue {
     return { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0), active: counts.active ?? 0 };
   }
 
-  async ping(): Promise<boolean> {
-    return (await this.#commands.ping()) === "PONG";
+  async ready(): Promise<boolean> {
+    try {
+      return (await this.#commands.ping()) === "PONG";
+    } catch (error) {
+      this.log.warn({ reason: (error as Error).message }, "Redis does not answer: not ready");
+      return false;
+    }
   }
 
   /**

@@ -13,6 +13,8 @@ export interface ReviewJob {
   deliveryId: string;
   /** The check run an earlier attempt opened: a job taken up again after a crash completes it instead of opening another. */
   checkRunId?: number;
+  /** When the queue first took the job (ms since the epoch): for the queue-wait metric. */
+  queuedAt?: number;
 }
 
 /**
@@ -24,6 +26,10 @@ export interface ReviewQueue {
   enqueue(job: ReviewJob): Promise<void>;
   /** Resolves once every job recorded so far has run: for graceful shutdown and tests. */
   drain(): Promise<void>;
+  /** Jobs waiting and running (across every replica, where the queue is shared). */
+  depth(): Promise<{ waiting: number; active: number }>;
+  /** Whether the queue can take jobs now: false when its store (Redis) cannot be reached. */
+  ready(): Promise<boolean>;
 }
 
 /** What the queue gives a running job. */

@@ -17,6 +17,10 @@ export interface ReviewSummary {
   elixirFiles: number;
   findings: number;
   commentsPosted: number;
+  /** Findings per rule, for metrics. */
+  findingsByRule?: Record<string, number>;
+  /** Elixir files not analysed completely (over the budget, unreadable, not parsable). */
+  incompleteFiles?: number;
   /** Rules that failed on a file: for the log, with rule id and path. */
   ruleFailures: ReviewNote[];
   /** Why the review could not finish, when it could not. */
@@ -86,7 +90,7 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   let commentsPosted = 0;
   if (settings.comments.mode === "review") {
     const existing = await platform.listComments();
-    await markFixed(platform, existing, analysis, sha);
+    await markFixed(platform, existing, analysis, sha).catch((error: unknown) => notes.push({ message: `comments this push fixed could not be marked as fixed (${messageOf(error)}); they stay open until the next push` }));
     const posted = fingerprintsIn(existing.map((c) => c.body));
     const { comments, omitted } = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo, settings.comments.max);
     const event = settings.comments.requestChanges && failing ? "REQUEST_CHANGES" : "COMMENT";
@@ -99,7 +103,10 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   }
   const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance) }, ruleInfo);
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
-  return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures } };
+  const findingsByRule: Record<string, number> = {};
+  for (const finding of analysis.findings) findingsByRule[finding.ruleId] = (findingsByRule[finding.ruleId] ?? 0) + 1;
+  const incompleteFiles = analysis.elixirFiles - analysis.complete.paths.size;
+  return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures, findingsByRule, incompleteFiles } };
 }
 
 /** Findings below the policy's confidence threshold are only listed: no comment, no annotation, no failure. */
@@ -109,14 +116,14 @@ function withConfidence(analysis: ChangesAnalysis, settings: ReviewSettings): Ch
 
 /**
  * Our comments whose finding is gone from a file analysed in full — fixed by a later push — are
- * marked so (resolved, or edited to say so). Best effort: a failure here loses no review.
+ * marked so (resolved, or edited to say so). A failure here is noted in the run and loses no review.
  */
 async function markFixed(platform: ReviewPlatform, comments: readonly PostedComment[], analysis: ChangesAnalysis, sha: string): Promise<void> {
   const fixed = comments.filter((comment) => {
     const [fingerprint] = fingerprintsIn([comment.body]);
     return fingerprint !== undefined && !isMarkedFixed(comment.body) && analysis.complete.paths.has(comment.path) && !analysis.complete.fingerprints.has(fingerprint);
   });
-  await platform.markFixed(fixed, sha).catch(() => undefined);
+  await platform.markFixed(fixed, sha);
 }
 
 /**

@@ -172,6 +172,18 @@ describe("a finding fixed by a later push", () => {
     expect(github.scope.pendingMocks()).toStrictEqual([]);
     expect(github.recorded.commentUpdates).toEqual([{ id: 100, body: { body: expect.stringMatching(/^✅ \*\*Fixed\*\* in ddddddd: this finding no longer appears\. <!-- otp-review:fixed -->\n\n---\n\nold comment/) } }]);
   });
+
+  it("is not edited (GraphQL is there, only failing), and the run says the comments stay open", async () => {
+    const { pushed, comment } = fixedPush();
+    const github = new GitHubStandIn(pushed).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([comment]).headCommit().graphql("failing").createReview().updateCheckRun();
+
+    await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(github.recorded.commentUpdates).toEqual([]);
+    expect(github.recorded.checkRunUpdates.at(-1)!.body.output.summary).toMatch(/could not be marked as fixed \(.*\); they stay open until the next push/);
+  });
 });
 
 describe("the check run always completes", () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, type ListedFile, type PullRequestData } from "../helpers/github-stand-in.js";
 import { pullRequestEvent } from "../helpers/payloads.js";
-import { createTestApp, deliver, type TestApp } from "../helpers/probot.js";
+import { createTestApp, deliver, testProbot, ThrottledTestOctokit, type TestApp } from "../helpers/probot.js";
 
 closeTheNetwork();
 
@@ -49,6 +49,7 @@ describe("the biggest pull request GitHub shows", () => {
 
 describe("GitHub's secondary rate limit", () => {
   it("waits for retry-after and retries, rather than losing the review", async () => {
+    app = await createTestApp(testProbot(ThrottledTestOctokit));
     const pr = examplePullRequest();
     const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(EXAMPLE_ELIXIR_FILES).comments([]).headCommit();
     github.scope

@@ -68,6 +68,41 @@ describe("the webhook endpoint", () => {
     expect(github.recorded.checkRunUpdates[0]!.body.status).toBe("completed");
   });
 
+  it("answers a signed payload that lacks the fields a review needs with 200, and asks GitHub nothing", async () => {
+    const event = pullRequestEvent("opened", examplePullRequest()) as { pull_request: Record<string, unknown> };
+    delete event.pull_request["head"];
+    const body = JSON.stringify(event);
+
+    const response = await post(body, sign(body));
+
+    expect(response.status).toBe(200);
+    await queue.drain();
+    // closeTheNetwork() fails any request no stand-in answers: none was made.
+  });
+
+  it("answers /healthz, /readyz and /metrics beside the webhook, the metrics counting the review just done", async () => {
+    const pr = examplePullRequest();
+    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    const body = JSON.stringify(pullRequestEvent("opened", pr));
+    await post(body, sign(body));
+    await queue.drain();
+    const { port } = server.address() as AddressInfo;
+    const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
+
+    const [health, ready, metrics] = await Promise.all([get("/healthz"), get("/readyz"), get("/metrics")]);
+    const text = await metrics.text();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect([health.status, ready.status, metrics.status]).toEqual([200, 200, 200]);
+    expect(metrics.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(text).toContain('otp_review_deliveries_total{event="pull_request"} 1');
+    expect(text).toContain('otp_review_reviews_total{outcome="failure"} 1');
+    expect(text).toMatch(/otp_review_github_requests_total\{status="201"\} [2-9]/);
+    expect(text).toMatch(/otp_review_findings_total\{rule="[a-z-]+"\} \d/);
+    expect(text).toContain('otp_review_queue_jobs{state="waiting"} 0');
+    expect(text).toMatch(/otp_review_review_duration_seconds_count 1/);
+  });
+
   it("rejects a delivery whose signature does not match, and does nothing", async () => {
     const body = JSON.stringify(pullRequestEvent("opened", examplePullRequest()));
 

@@ -4,12 +4,19 @@ import { describe, expect, it } from "vitest";
 import { policyJsonSchema } from "../../src/config/json-schema.js";
 import { packageRoot } from "../../src/package-root.js";
 import { rules } from "../../rules/index.js";
-import { parsePolicy } from "../../src/config/parse.js";
+import { MAX_POLICY_BYTES, parsePolicy } from "../../src/config/parse.js";
 import { DEFAULT_POLICY } from "../../src/config/schema.js";
 
 const FILE = ".github/otp-review.yml";
 
 describe("parsePolicy", () => {
+  it("refuses a file over 64 KiB before parsing it, saying how big it is and what the limit is", () => {
+    const huge = `# ${"x".repeat(MAX_POLICY_BYTES)}\nfail_on: error\n`;
+
+    expect(parsePolicy(huge, FILE, rules)).toEqual({ ok: false, errors: [{ file: FILE, keyPath: "", line: 1, message: "the file is 65 KiB; a policy may be at most 64 KiB" }] });
+    expect(parsePolicy(`# ${"x".repeat(MAX_POLICY_BYTES - 100)}\nfail_on: error\n`, FILE, rules).ok).toBe(true);
+  });
+
   it("changes nothing for an empty file", () => {
     expect(parsePolicy("", FILE, rules)).toMatchObject({ ok: true, policy: DEFAULT_POLICY });
   });

@@ -143,11 +143,11 @@ export class GitHubStandIn {
     return this;
   }
 
-  /** GraphQL: the review threads of the pull request, and `resolveReviewThread`; or a failure, as where GraphQL is missing. */
-  graphql(threads: Array<{ id: string; commentId: number; isResolved?: boolean }> | "unavailable"): this {
+  /** GraphQL: the review threads of the pull request, and `resolveReviewThread`; or missing (404, some GitHub Enterprise servers), or failing for a moment (502). */
+  graphql(threads: Array<{ id: string; commentId: number; isResolved?: boolean }> | "unavailable" | "failing"): this {
     const path = new URL(this.baseUrl).pathname.replace(/\/v3\/?$/, "").replace(/\/$/, "") + "/graphql";
-    if (threads === "unavailable") {
-      this.scope.post(path).reply(404, { message: "Not Found" });
+    if (threads === "unavailable" || threads === "failing") {
+      this.scope.post(path).reply(threads === "unavailable" ? 404 : 502, { message: threads === "unavailable" ? "Not Found" : "Bad Gateway" });
       return this;
     }
     this.scope.post(path).times(threads.some((t) => !t.isResolved) ? 2 : 1).reply(200, (_uri, body) => {

@@ -1,5 +1,6 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
+import { withRateLimitRetries } from "../../src/github/rate-limits.js";
 import { rules as allRules } from "../../rules/index.js";
 import { createApp } from "../../src/app/create-app.js";
 import { inProcessAnalyser, type FileAnalyser } from "../../src/engine/file-analyser.js";
@@ -33,8 +34,14 @@ export interface TestApp {
   drain(): Promise<void>;
 }
 
-export function testProbot(): Probot {
-  return new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit: TestOctokit });
+/**
+ * The Octokit the server runs with (throttling on, rate-limit retries bounded), with only the
+ * plugin-retry of 5xx answers off: for tests of how the app rides out GitHub's rate limits.
+ */
+export const ThrottledTestOctokit = withRateLimitRetries(ProbotOctokit.defaults((options: Record<string, unknown>) => ({ ...options, retry: { enabled: false } })));
+
+export function testProbot(Octokit: typeof ProbotOctokit = TestOctokit): Probot {
+  return new Probot({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, logLevel: "fatal", Octokit });
 }
 
 /**
@@ -44,9 +51,12 @@ export function testProbot(): Probot {
  */
 export async function createTestApp(probot = testProbot(), rules?: readonly Rule[], analyser: FileAnalyser = inProcessAnalyser(rules ?? allRules)): Promise<TestApp> {
   let queue: ReviewQueue | undefined;
-  await probot.load(createApp({ appId: APP_ID, analyser, ...(rules ? { rules } : {}), makeQueue: (worker, log) => (queue = new InProcessReviewQueue(worker, log)) }));
+  await probot.load(createApp({ appId: APP_ID, analyser, ...(rules ? { rules } : {}), makeQueue: (worker, log, abandon) => (queue = new InProcessReviewQueue(worker, log, { abandon })) }), WITHOUT_SERVER);
   return { probot, drain: () => queue!.drain() };
 }
+
+/** Loading options for a Probot without an HTTP server: the app's own routes (`/healthz`…) have nowhere to go. */
+export const WITHOUT_SERVER = { cwd: process.cwd(), addHandler: () => undefined };
 
 export function sign(body: string): string {
   return `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex")}`;
