@@ -27,7 +27,7 @@ export function createApp(options: AppOptions): ApplicationFunction {
     const makeQueue = options.makeQueue ?? ((worker, log, abandon) => new InProcessReviewQueue(worker, log, { abandon }));
     let queue: ReviewQueue | undefined;
     const metrics = new ServiceMetrics(() => queue!.depth());
-    queue = makeQueue(reviewWorker(app, options.rules ?? allRules, options.analyser, metrics), app.log, abandonReview(app, metrics));
+    queue = makeQueue(reviewWorker(app, options.appId, options.rules ?? allRules, options.analyser, metrics), app.log, abandonReview(app, metrics));
     app.onAny((context) => void metrics.deliveries.inc({ event: context.name }));
     registerHandlers(app, queue, options.appId);
     addHandler(opsHandler(queue, metrics));

@@ -30,6 +30,9 @@ export function fixturePlatform(directory: string, posted: Posted): ReviewPlatfo
       return files.map((f) => ({ path: f.filename, status: f.status, ...(f.patch === undefined ? {} : { patch: f.patch }) }));
     },
     readFile: (path) => readFile(join(directory, "head", path), "utf8"),
+    async findOpenCheckRun() {
+      return undefined;
+    },
     async startCheckRun() {
       posted.checkRun = { status: "in_progress" };
       return 1;

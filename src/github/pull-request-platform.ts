@@ -19,6 +19,8 @@ export interface PullRequestRef {
   headSha: string;
   /** Where the policy is read from: a pull request cannot change the rules that judge it. */
   defaultBranch: string;
+  /** This app's id: only its own check runs are ours to complete. */
+  appId?: number;
 }
 
 /** The organisation's policy lives in its `.github` repository. */
@@ -45,6 +47,11 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
         output: { title: "Reviewing…", summary: `Reviewing the Elixir files changed in ${pr.headSha.slice(0, 7)}.` },
       });
       return data.id;
+    },
+
+    async findOpenCheckRun(): Promise<number | undefined> {
+      const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: pr.headSha, check_name: CHECK_RUN_NAME, filter: "latest", ...(pr.appId === undefined ? {} : { app_id: pr.appId }) });
+      return data.check_runs.find((run) => run.status !== "completed")?.id;
     },
 
     async completeCheckRun(checkRunId: number, output: CheckRunOutput): Promise<void> {

@@ -22,6 +22,8 @@ export class InProcessReviewQueue implements ReviewQueue {
   readonly #runningJobs = new Map<string, { sha: string; superseded: AbortController }>();
 
   readonly #journal: Journal | undefined;
+  /** Jobs taken from the journal of a process that died. */
+  readonly #resumed = new Set<string>();
   readonly #abandon: AbandonedReview | undefined;
 
   constructor(
@@ -38,6 +40,7 @@ export class InProcessReviewQueue implements ReviewQueue {
   async resume(): Promise<number> {
     const jobs = (await this.#journal?.load()) ?? [];
     for (const job of jobs) {
+      this.#resumed.add(`${pullRequestKey(job)}@${job.headSha}`);
       this.log.warn({ deliveryId: job.deliveryId, pullRequest: pullRequestKey(job), sha: job.headSha, checkRunId: job.checkRunId }, "resuming a review the previous process did not finish");
       await this.enqueue(job);
     }
@@ -66,8 +69,8 @@ export class InProcessReviewQueue implements ReviewQueue {
         const newest = this.#newest.get(key);
         if (newest !== undefined && newest !== job.headSha) {
           this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha, newerSha: newest }, "a newer push is queued; not reviewing this commit");
-          // A resumed job already opened its run: it still completes it, as superseded.
-          return job.checkRunId === undefined ? (this.#journal?.forget(identity) ?? Promise.resolve()) : this.#run(job, key, identity, newest);
+          // A resumed job may have opened its run: it still completes it, as superseded.
+          return this.#resumed.has(identity) ? this.#run(job, key, identity, newest) : (this.#journal?.forget(identity) ?? Promise.resolve());
         }
         return this.#run(job, key, identity);
       }),
@@ -102,7 +105,7 @@ export class InProcessReviewQueue implements ReviewQueue {
       await this.#journal?.record(identity, current);
     };
     try {
-      await this.worker(job, { superseded: superseded.signal, rememberCheckRun });
+      await this.worker(job, { superseded: superseded.signal, rememberCheckRun, resumed: this.#resumed.delete(identity) });
     } catch (error) {
       // The message only: a client error object can carry request headers.
       const reason = error instanceof Error ? error.message : String(error);

@@ -126,12 +126,14 @@ export class RedisReviewQueue implements ReviewQueue {
     const key = pullRequestKey(data);
     const newest = await this.#commands.get(this.#newestKey(key));
     const superseded = new AbortController();
+    // Started before by a process that died (or failed): it may have opened a run it did not write down.
+    const resumed = job.attemptsStarted > 1;
     if (newest !== null && newest !== data.headSha) {
-      if (data.checkRunId === undefined) {
+      if (!resumed && data.checkRunId === undefined) {
         this.log.info({ deliveryId: data.deliveryId, pullRequest: key, sha: data.headSha, newerSha: newest }, "a newer push is queued; not reviewing this commit");
         return;
       }
-      // A taken-up job already opened its run: it still completes it, as superseded.
+      // A taken-up job may have opened its run: it still completes it, as superseded.
       superseded.abort(newest);
     }
     const id = job.id ?? `${key}@${data.headSha}`;
@@ -142,6 +144,7 @@ export class RedisReviewQueue implements ReviewQueue {
         rememberCheckRun: async (checkRunId) => {
           await job.updateData({ ...job.data, checkRunId });
         },
+        resumed,
       });
     } finally {
       this.#running.delete(id);

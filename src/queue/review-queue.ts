@@ -38,6 +38,11 @@ export interface ReviewRun {
   superseded: AbortSignal;
   /** Writes down the check run the job opened, so whoever takes the job up after a crash completes that run. */
   rememberCheckRun(checkRunId: number): Promise<void>;
+  /**
+   * The job was started before, by a process that died: it may have opened a check run it had
+   * no time to write down, which must be found and completed rather than left open.
+   */
+  resumed: boolean;
 }
 
 /** Runs one job. */

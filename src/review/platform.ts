@@ -38,6 +38,8 @@ export interface ReviewDraft {
 export interface ReviewPlatform extends PullRequestSource {
   /** Opens the check run `in_progress`; returns its id. */
   startCheckRun(): Promise<number>;
+  /** Our check run on this commit that is still open, if any: one a process that died had opened. */
+  findOpenCheckRun(): Promise<number | undefined>;
   /** Completes the check run; sends every annotation, in as many requests as GitHub needs. */
   completeCheckRun(checkRunId: number, output: CheckRunOutput): Promise<void>;
   /** The review comments already on the pull request, ours and everyone's. */

@@ -38,6 +38,8 @@ export interface ReviewOptions {
   checkRunId?: number;
   /** Told the id of the check run once it is open, before any slow work. */
   onCheckRunStarted?: (checkRunId: number) => Promise<void>;
+  /** An earlier attempt died, perhaps after opening a run it did not write down: find that run and complete it. */
+  resumed?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface ReviewOptions {
  */
 export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, options: ReviewOptions = {}): Promise<ReviewSummary> {
   const { superseded } = options;
-  const checkRunId = options.checkRunId ?? (await platform.startCheckRun());
+  const checkRunId = options.checkRunId ?? (options.resumed ? await platform.findOpenCheckRun() : undefined) ?? (await platform.startCheckRun());
   await options.onCheckRunStarted?.(checkRunId);
   let result: Result;
   try {

@@ -14,7 +14,8 @@ beforeEach(() => {
 });
 afterEach(() => analyser.close());
 
-describe("a pull request with a file crafted to stall the parser", () => {
+// Analysis runs in a process pool that restarts a killed process: no default 5 s timeout on a busy machine.
+describe("a pull request with a file crafted to stall the parser", { timeout: 60_000 }, () => {
   it("skips that file, says so in the check run, and reviews the rest", async () => {
     const pr = examplePullRequest();
     const generated = manyCaseBlocks(4000);

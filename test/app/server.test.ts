@@ -20,7 +20,8 @@ const ELIXIR_FILES = EXAMPLE_ELIXIR_FILES;
 
 closeTheNetwork();
 
-describe("the webhook endpoint", () => {
+// Files are analysed in a process pool here: no default 5 s timeout around its processes on a busy machine.
+describe("the webhook endpoint", { timeout: 60_000 }, () => {
   let server: Server;
   let queue: ReviewQueue;
 

@@ -27,7 +27,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("otp-review check", () => {
+// These run the built CLI as a user does, in a process each: no default 5 s timeout on a busy machine.
+describe("otp-review check", { timeout: 60_000 }, () => {
   it("prints compiler-style lines and exits 1 when a finding is an error", () => {
     write("lib/shop/cluster.ex", CLUSTER);
     write("lib/shop/dashboard.ex", DASHBOARD);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/package-root.js";
 import { runBuilt } from "../helpers/run.js";
 
-describe("npm run demo", () => {
+// Runs the built demo in its own process: no default 5 s timeout on a busy machine.
+describe("npm run demo", { timeout: 60_000 }, () => {
   it("reviews the bundled pull request through the app's pipeline and prints what it would post", () => {
     const ran = runBuilt("demo/main.js", [], packageRoot());
 

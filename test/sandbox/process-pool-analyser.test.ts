@@ -19,7 +19,8 @@ afterEach(async () => {
   pool = undefined;
 });
 
-describe("the process pool", () => {
+// Each test starts analysis processes: no default 5 s timeout on a busy two-core machine.
+describe("the process pool", { timeout: 60_000 }, () => {
   it("finds what the in-process engine finds, with the policy's severities", async () => {
     const strict = reviewSettings(rules, { ...DEFAULT_POLICY, rules: { "call-infinity-timeout": "error", "restart-intensity": { max_restarts: 10 } } });
     pool = new ProcessPoolAnalyser({ processes: 2 });
