@@ -28,6 +28,12 @@ per element of a list sends the whole list into the server's mailbox in a burst.
 handles one message at a time, so the mailbox — and the node's memory — grows with the input,
 every \`call\` to the same server now waits behind the burst, and a crash loses all of it.
 
+\`\`\`elixir
+# one message for the batch, or a call per item so the sender waits its turn
+GenServer.cast(Importer, {:import, items})
+Enum.each(items, &GenServer.call(Importer, {:import, &1}))
+\`\`\`
+
 \`GenServer.call/3\` makes each sender wait for its turn: back-pressure. Other options:
 
 - one message for the whole batch: \`GenServer.cast(server, {:import, items})\`;

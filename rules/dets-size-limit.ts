@@ -17,6 +17,12 @@ DETS is Erlang's disk-based term storage. Two limits surprise teams in productio
 - **Repair:** a table not closed properly (a crash, a kill) must be repaired on the next
   \`open_file\`, which reads the whole file and blocks the opener, sometimes for minutes.
 
+\`\`\`elixir
+# an embedded store without the 2 GB limit
+{:ok, db} = CubDB.start_link(data_dir: "priv/queue")
+CubDB.put(db, key, value)
+\`\`\`
+
 DETS fits small, local, rarely written data. For more, use a database (PostgreSQL through Ecto),
 Mnesia's \`disc_copies\` for transactions and distribution, or CubDB for an embedded store.`,
     appliesTo: PRODUCTION,

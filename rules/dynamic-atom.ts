@@ -38,6 +38,11 @@ Instead:
 - \`Jason.decode(json, keys: :atoms!)\`, which only reuses existing atoms — or keep string keys;
 - keep the value as a string.
 
+\`\`\`elixir
+@directions %{"asc" => :asc, "desc" => :desc}
+def order(params), do: Map.fetch!(@directions, params["dir"])
+\`\`\`
+
 Code that runs at compile time — module attributes, the module body, macros, \`unquote\` in
 generated definitions — makes a fixed number of atoms and is not flagged.`,
     appliesTo: PRODUCTION,

@@ -37,7 +37,13 @@ OTP version.
 Its replacement is \`:pg\`, which is simpler: groups need no creating, a process joins with
 \`:pg.join(group, pid)\` and leaves when it exits, and groups live in a scope started in your
 supervision tree (\`%{id: :pg, start: {:pg, :start_link, []}}\`). For process groups on one node,
-\`Registry\` with \`keys: :duplicate\` is the local tool.`,
+\`Registry\` with \`keys: :duplicate\` is the local tool.
+
+\`\`\`elixir
+# application.ex: children = [%{id: :pg, start: {:pg, :start_link, []}}, …]
+:pg.join(:chat_room, self())
+:pg.get_members(:chat_room)
+\`\`\``,
     appliesTo: ALL_KINDS,
     runsOn: "anywhere",
   },

@@ -23,6 +23,11 @@ export default defineRule({
 fails itself, escalating to its parent. The default — 3 restarts in 5 seconds — is a circuit
 breaker: a child that cannot start is not retried forever.
 
+\`\`\`elixir
+# keep the default intensity; reconnect with backoff inside the process instead
+Supervisor.init(children, strategy: :one_for_one)
+\`\`\`
+
 Raising it far (\`max_restarts: 1_000\`) usually papers over an expected failure: a database that
 is down, an API that rate-limits. Each restart then reconnects at full speed, hammering the
 service that is already struggling, filling logs, and hiding the outage from the supervisor

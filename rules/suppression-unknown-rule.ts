@@ -18,7 +18,13 @@ export default defineRule({
 A \`# otp-review:disable-next-line\`, \`disable-line\` or \`disable-file\` comment names the rules it
 silences. A typo in a rule id silences nothing — and the finding it was meant for still appears,
 or worse, a later finding of the intended rule goes unnoticed by the person who thought it was
-handled. Every id in a suppression must be a rule's id (see the rules table in the README).
+handled.
+
+\`\`\`elixir
+# otp-review:disable-next-line pg2-removed -- OTP 23 nodes still in the cluster
+def join(group), do: :pg2.join(group, self())
+\`\`\`
+ Every id in a suppression must be a rule's id (see the rules table in the README).
 No ids at all means every rule.`,
     appliesTo: ALL_KINDS,
     runsOn: "anywhere",

@@ -24,6 +24,12 @@ it turns into something else:
   API and its invariants, and block behind the process's mailbox like a call (5 s timeout).
 - \`:sys.install/2\` attaches debug functions that run inside the process on every event.
 
+\`\`\`elixir
+# instead of :sys.get_state(MyApp.Cache).size
+def size, do: GenServer.call(__MODULE__, :size)
+def handle_call(:size, _from, state), do: {:reply, map_size(state.entries), state}
+\`\`\`
+
 Expose what production code needs through the process's own API (\`GenServer.call(pid, :status)\`),
 and use \`:telemetry\` for observability. Tests may use \`:sys.get_state/1\` — they are not flagged.`,
     appliesTo: PRODUCTION,

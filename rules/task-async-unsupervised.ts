@@ -167,6 +167,29 @@ end`,
     ],
     invalid: [
       {
+        note: "A body that rescues only to report and raise again does not handle its failure: never awaited, the task still takes the job down with it.",
+        code: `
+defmodule MyApp.Workers.Transcode do
+  def perform(job) do
+    owner = self()
+    # ruleid: task-async-unsupervised
+    Task.async(fn ->
+      try do
+        send(owner, {:done, Media.transcode(job)})
+      rescue
+        error ->
+          send(owner, {:error, error})
+          reraise error, __STACKTRACE__
+      end
+    end)
+    receive do
+      {:done, result} -> {:ok, result}
+      {:error, error} -> {:error, error}
+    end
+  end
+end`,
+      },
+      {
         note: "Never awaited: a fire-and-forget task linked to the request that started it.",
         code: `
 defmodule MyAppWeb.EventController do
@@ -287,11 +310,17 @@ function returnsTask(async: SyntaxNode, clause: FunctionClause): boolean {
   return last !== undefined && last.startIndex <= async.startIndex && async.endIndex <= last.endIndex;
 }
 
-/** `fn -> try do … rescue … end end`: the task's body catches its own errors. */
+/** `fn -> try do … rescue … end end`: the task's body catches its own errors — and does not raise them again. */
 function handlesOwnErrors(async: SyntaxNode): boolean {
   const fn = callArguments(async).find((arg) => arg.type === "anonymous_function");
   if (!fn) return false;
-  return fn.descendantsOfType("call").some((call) => localCallee(call) === "try" && /\b(rescue|catch)\b/.test(call.text));
+  return fn.descendantsOfType("call").some((call) => localCallee(call) === "try" && /\b(rescue|catch)\b/.test(call.text) && !/\b(reraise|raise|exit|throw)\b/.test(handlers(call)));
+}
+
+/** The text of a `try`'s `rescue` and `catch` blocks. */
+function handlers(tryCall: SyntaxNode): string {
+  const block = tryCall.namedChildren.find((c) => c.type === "do_block");
+  return (block?.namedChildren ?? []).filter((c) => c.type === "rescue_block" || c.type === "catch_block").map((c) => c.text).join("\n");
 }
 
 /**

@@ -22,6 +22,7 @@ const otpReview: ApplicationFunction = (app, options) => {
   return createApp({
     appId: Number(process.env.APP_ID),
     analyser,
+    ...(process.env.OTP_REVIEW_DOCS_URL ? { docsBaseUrl: process.env.OTP_REVIEW_DOCS_URL } : {}),
     makeQueue: (worker, log, abandon) => {
       let queue: ReviewQueue;
       let stop: () => Promise<void>;

@@ -24,7 +24,10 @@ export interface RuleInfo {
   guideSection: string;
   /** The guide's own words for the principle. */
   principle: string;
-  docsUrl: string;
+  /** Why the rule speaks, and a short fix: the first paragraph of its explanation and its first example. */
+  why: string;
+  /** The rule's page, where the team hosts the docs (`OTP_REVIEW_DOCS_URL`); none when unset. */
+  docsUrl?: string;
 }
 
 /** One thing a rule found in one file. Positions are 1-based; `endColumn` is exclusive. */

@@ -17,6 +17,8 @@ export interface AppOptions {
   rules?: readonly Rule[];
   /** Parses and judges each file: a process pool under a per-file budget in production. */
   analyser: FileAnalyser;
+  /** Where the team hosts the rule pages (`OTP_REVIEW_DOCS_URL`); comments stand on their own without. */
+  docsBaseUrl?: string;
   /** Builds the queue jobs wait in; the in-process queue unless told otherwise. */
   makeQueue?: (worker: ReviewWorker, log: Logger, abandon: AbandonedReview) => ReviewQueue;
 }
@@ -27,7 +29,7 @@ export function createApp(options: AppOptions): ApplicationFunction {
     const makeQueue = options.makeQueue ?? ((worker, log, abandon) => new InProcessReviewQueue(worker, log, { abandon }));
     let queue: ReviewQueue | undefined;
     const metrics = new ServiceMetrics(() => queue!.depth());
-    queue = makeQueue(reviewWorker(app, options.appId, options.rules ?? allRules, options.analyser, metrics), app.log, abandonReview(app, metrics));
+    queue = makeQueue(reviewWorker(app, options.appId, options.rules ?? allRules, options.analyser, metrics, options.docsBaseUrl), app.log, abandonReview(app, metrics));
     app.onAny((context) => void metrics.deliveries.inc({ event: context.name }));
     registerHandlers(app, queue, options.appId);
     addHandler(opsHandler(queue, metrics));

@@ -9,7 +9,7 @@ import { failedCheckRunOutput } from "../report/check-run.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
 
 /** Runs one review job with a fresh installation token, and logs when a review starts and ends. */
-export function reviewWorker(app: Probot, appId: number, rules: readonly Rule[], analyser: FileAnalyser, metrics: ServiceMetrics): ReviewWorker {
+export function reviewWorker(app: Probot, appId: number, rules: readonly Rule[], analyser: FileAnalyser, metrics: ServiceMetrics, docsBaseUrl?: string): ReviewWorker {
   return async (job, { superseded, rememberCheckRun, resumed }) => {
     if (job.queuedAt !== undefined) metrics.queueWait.observe((Date.now() - job.queuedAt) / 1000);
     const octokit = await app.auth(job.installationId);
@@ -22,7 +22,7 @@ export function reviewWorker(app: Probot, appId: number, rules: readonly Rule[],
       const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha, defaultBranch: job.defaultBranch, appId });
       // An interrupted attempt's run is this commit's run: complete it (one pull request per job when it is known).
       const resumedRun = job.pullNumber === undefined ? undefined : job.checkRunId;
-      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser, { superseded, ...(resumedRun ? { checkRunId: resumedRun } : {}), onCheckRunStarted: rememberCheckRun, resumed });
+      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser, { superseded, ...(resumedRun ? { checkRunId: resumedRun } : {}), onCheckRunStarted: rememberCheckRun, resumed, ...(docsBaseUrl ? { docsBaseUrl } : {}) });
       metrics.reviews.inc({ outcome: summary.conclusion });
       metrics.reviewDuration.observe((performance.now() - started) / 1000);
       metrics.incompleteFiles.inc(summary.incompleteFiles ?? 0);

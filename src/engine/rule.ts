@@ -7,13 +7,11 @@ import type { FileKind } from "./file-kind.js";
 
 export { ALL_KINDS, PRODUCTION } from "./semantic/code-kind.js";
 
-/** Where rule documentation lives unless `OTP_REVIEW_DOCS_URL` says otherwise. */
-export const RULE_DOCS_BASE_URL = "https://github.com/otp-review/otp-review/blob/main/docs/rules";
 
 /** A message template: `{name}` is replaced by the report's value of `name`. */
 export type MessageTemplate = string;
 
-export interface RuleMeta<M extends string = string> extends Omit<RuleInfo, "docsUrl"> {
+export interface RuleMeta<M extends string = string> extends Omit<RuleInfo, "docsUrl" | "why"> {
   /**
    * What must be true of the code for a comment to be right, in the guide's words: the evidence
    * the rule looks for before it speaks. Shown at the top of the rule's page.
@@ -146,7 +144,19 @@ export function renderMessage(meta: RuleMeta, variant: string | undefined, value
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
-export function ruleInfo(meta: RuleMeta, docsBaseUrl = RULE_DOCS_BASE_URL): RuleInfo {
+/**
+ * What a report says about the rule. `docsBaseUrl` is where the team hosts `docs/rules` (their
+ * fork, GitHub Enterprise): comments link there when it is set, and stand on their own without.
+ */
+export function ruleInfo(meta: RuleMeta, docsBaseUrl?: string): RuleInfo {
   const { id, severity, summary, guideSection, principle } = meta;
-  return { id, severity, summary, guideSection, principle, docsUrl: `${docsBaseUrl.replace(/\/$/, "")}/${id}.md` };
+  return { id, severity, summary, guideSection, principle, why: whyOf(meta.explanation), ...(docsBaseUrl ? { docsUrl: `${docsBaseUrl.replace(/\/$/, "")}/${id}.md` } : {}) };
+}
+
+/** The explanation's first paragraph and its first code example: enough to act on without the page. */
+function whyOf(explanation: string): string {
+  const text = explanation.trim();
+  const paragraph = text.split(/\n\s*\n/)[0]!.replace(/\s*\n\s*/g, " ");
+  const example = /```elixir\n[\s\S]*?\n```/.exec(text)?.[0];
+  return example ? `${paragraph}\n\n${example}` : paragraph;
 }

@@ -12,8 +12,10 @@ import type { ReviewJob } from "./review-queue.js";
  */
 export class Journal {
   readonly #jobs = new Map<string, ReviewJob>();
-  /** Writes happen one after another, in order, so the file always holds the latest state. */
+  /** The write in flight (or the last one): writes happen one after another, in order. */
   #writes: Promise<void> = Promise.resolve();
+  /** The next write, not started yet: every change until it starts rides on it, so a burst of deliveries costs two writes, not one each. */
+  #next: Promise<void> | null = null;
 
   constructor(
     readonly path: string,
@@ -50,17 +52,26 @@ export class Journal {
   }
 
   #save(): Promise<void> {
+    if (!this.#next) {
+      this.#next = this.#writes.then(() => {
+        this.#next = null;
+        return this.#write();
+      });
+      this.#writes = this.#next;
+    }
+    return this.#next;
+  }
+
+  /** Writes the state as it is when the write starts: it includes every change made while it waited. */
+  async #write(): Promise<void> {
     const text = JSON.stringify([...this.#jobs.values()]);
-    this.#writes = this.#writes.then(async () => {
-      try {
-        await mkdir(dirname(this.path), { recursive: true });
-        await writeFile(`${this.path}.tmp`, text);
-        await rename(`${this.path}.tmp`, this.path);
-      } catch (error) {
-        this.log.error({ path: this.path, reason: (error as Error).message }, "the review journal could not be written; a crash now would leave these reviews' check runs open");
-      }
-    });
-    return this.#writes;
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFile(`${this.path}.tmp`, text);
+      await rename(`${this.path}.tmp`, this.path);
+    } catch (error) {
+      this.log.error({ path: this.path, reason: (error as Error).message }, "the review journal could not be written; a crash now would leave these reviews' check runs open");
+    }
   }
 }
 

@@ -131,7 +131,7 @@ function findingsTable(findings: readonly PlacedFinding[], rules: ReadonlyMap<st
   const sorted = [...rows].sort(([a, x], [b, y]) => SEVERITIES.indexOf(x.severity) - SEVERITIES.indexOf(y.severity) || a.localeCompare(b));
   const lines = sorted.map(([id, { severity, count }]) => {
     const rule = rules.get(id);
-    const name = rule ? `[\`${id}\`](${rule.docsUrl})` : `\`${id}\``;
+    const name = rule?.docsUrl ? `[\`${id}\`](${rule.docsUrl})` : `\`${id}\``;
     return `| ${name} | ${severity} | ${count} | ${rule?.summary ?? ""} |`;
   });
   const checkOnly = findings.filter((f) => f.placement === "check-only").length;
@@ -146,7 +146,7 @@ function notesSection(notes: readonly ReviewNote[]): string {
 }
 
 function footer(outcome: ReviewOutcome): string {
-  return `Policy: ${outcome.policySource}. Every rule rests on the Iron Law of [OTP thinking](https://github.com/otp-review/otp-review#the-rules): **${IRON_LAW}**. Reviewed commit ${outcome.sha}.`;
+  return `Policy: ${outcome.policySource}. Every rule rests on the Iron Law of OTP thinking: **${IRON_LAW}**. Reviewed commit ${outcome.sha}.`;
 }
 
 function policySection(outcome: ReviewOutcome): string {

@@ -29,12 +29,16 @@ export function reviewComments(findings: readonly PlacedFinding[], rules: Readon
   return { comments, omitted: commentable.length - comments.length };
 }
 
-/** What a reader sees: the rule and severity, what to do, the principle, the Iron Law, the docs. */
+/**
+ * What a reader sees: the rule and severity, what to do, the principle, a collapsed "Why" with a
+ * short fix example (so the comment stands on its own), the Iron Law, and the docs where hosted.
+ */
 export function commentBody(finding: PlacedFinding, rule: RuleInfo | undefined): string {
   const lines = [`${SEVERITY_ICON[finding.severity]} **${finding.severity}** · \`${finding.ruleId}\` — ${finding.message}`];
   if (rule) lines.push("", `> **${rule.guideSection}:** ${rule.principle}`);
   if (finding.suggestion !== undefined) lines.push("", suggestionBlock(finding.suggestion));
-  const docs = rule ? ` · [Rule documentation](${rule.docsUrl})` : "";
+  if (rule) lines.push("", "<details><summary>Why</summary>", "", rule.why, "", "</details>");
+  const docs = rule?.docsUrl ? ` · [Rule documentation](${rule.docsUrl})` : "";
   lines.push("", `Iron Law: **${IRON_LAW}**${docs}`, "", fingerprintMarker(finding.fingerprint));
   return lines.join("\n");
 }

@@ -40,6 +40,8 @@ export interface ReviewOptions {
   onCheckRunStarted?: (checkRunId: number) => Promise<void>;
   /** An earlier attempt died, perhaps after opening a run it did not write down: find that run and complete it. */
   resumed?: boolean;
+  /** Where the team hosts the rule pages (`OTP_REVIEW_DOCS_URL`): comments and the run link there. */
+  docsBaseUrl?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function reviewPullRequest(platform: ReviewPlatform, sha: string, r
   let result: Result;
   try {
     const policy = resolvePolicy(await platform.readPolicies(), rules);
-    result = policy.ok ? await review(platform, sha, rules, analyser, policy, superseded) : invalidPolicy(policy.errors);
+    result = policy.ok ? await review(platform, sha, rules, analyser, policy, superseded, options.docsBaseUrl) : invalidPolicy(policy.errors);
   } catch (error) {
     const output = failedCheckRunOutput(sha, messageOf(error));
     result = { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: messageOf(error) } };
@@ -75,9 +77,9 @@ function invalidPolicy(errors: readonly ConfigError[]): Result {
   return { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: "invalid policy" } };
 }
 
-async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, policy: Extract<ResolvedPolicy, { ok: true }>, superseded?: AbortSignal): Promise<Result> {
+async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, policy: Extract<ResolvedPolicy, { ok: true }>, superseded?: AbortSignal, docsBaseUrl?: string): Promise<Result> {
   const settings = reviewSettings(rules, policy.policy);
-  const ruleInfo = new Map(settings.rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta)]));
+  const ruleInfo = new Map(settings.rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta, docsBaseUrl)]));
   const files = await platform.listChangedFiles();
   const analysis = withConfidence(await analyseChanges(files, platform, settings, analyser, superseded), settings);
   // A newer push announced by webhook stops the review early; otherwise ask GitHub, as pushes can race the webhook.
@@ -92,7 +94,6 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   let commentsPosted = 0;
   if (settings.comments.mode === "review") {
     const existing = await platform.listComments();
-    await markFixed(platform, existing, analysis, sha).catch((error: unknown) => notes.push({ message: `comments this push fixed could not be marked as fixed (${messageOf(error)}); they stay open until the next push` }));
     const posted = fingerprintsIn(existing.map((c) => c.body));
     const { comments, omitted } = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo, settings.comments.max);
     const event = settings.comments.requestChanges && failing ? "REQUEST_CHANGES" : "COMMENT";
@@ -102,6 +103,8 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
     } catch (error) {
       notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });
     }
+    // After the new comments, which the author waits for: resolving old threads can wait.
+    await markFixed(platform, existing, analysis, sha).catch((error: unknown) => notes.push({ message: `comments this push fixed could not be marked as fixed (${messageOf(error)}); they stay open until the next push` }));
   }
   const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance) }, ruleInfo);
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);

@@ -64,7 +64,9 @@ describe("a pull request opened with Elixir changes", () => {
       expect(comment.side).toBe("RIGHT");
       expect(comment).not.toHaveProperty("position");
       expect(comment.body).toContain("GENSERVER IS A BOTTLENECK BY DESIGN");
-      expect(comment.body).toMatch(/\[Rule documentation\]\(https:\/\/\S+\/docs\/rules\/[a-z0-9-]+\.md\)/);
+      // No docs URL set: the comment stands on its own, with the why and a fix example folded in.
+      expect(comment.body).toMatch(/<details><summary>Why<\/summary>\n\n\S[^]*```elixir\n[^]+\n```\n\n<\/details>/);
+      expect(comment.body).not.toContain("Rule documentation");
       expect(comment.body).toMatch(/<!-- otp-review:fingerprint=[0-9a-f]{16} -->/);
     }
 
@@ -74,7 +76,7 @@ describe("a pull request opened with Elixir changes", () => {
     const [completed] = github.recorded.checkRunUpdates;
     expect(completed!.id).toBe(9000);
     expect(completed!.body).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "4 findings: 1 error, 3 warnings" } });
-    expect(completed!.body.output.summary).toContain("| [`pg2-removed`]");
+    expect(completed!.body.output.summary).toContain("| `pg2-removed` | error |");
     expect(completed!.body.output.summary).toContain("2 lower-confidence findings");
     for (const listed of EXPECTED_LISTED) expect(completed!.body.output.summary).toContain(listed);
     expect(completed!.body.output.annotations).toHaveLength(EXPECTED_COMMENTS.length);

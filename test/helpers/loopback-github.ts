@@ -12,9 +12,11 @@ import { INSTALLATION_ID } from "./payloads.js";
  * are checked against GitHub's REST description, as the nock stand-in does.
  */
 export class LoopbackGitHub {
-  readonly recorded = { checkRunCreates: [] as any[], checkRunUpdates: [] as Array<{ id: number; body: any }>, reviews: [] as any[], violations: [] as string[] };
+  readonly recorded = { checkRunCreates: [] as any[], checkRunUpdates: [] as Array<{ id: number; body: any }>, reviews: [] as any[], violations: [] as string[], writes: [] as Array<{ at: number; method: string; path: string }> };
   /** How long each file's contents take to arrive: keeps a review running while a test acts. */
   contentDelayMs = 0;
+  /** How long every answer takes, as over a network to GitHub. */
+  latencyMs = 0;
   #server: Server | undefined;
   #nextCheckRunId = 1;
 
@@ -35,9 +37,12 @@ export class LoopbackGitHub {
 
   async #answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
-    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, ""));
+    // Every pull request of the repository has the same files: a burst may name many.
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, "")).replace(/\/pulls\/\d+/, `/pulls/${this.pr.number}`);
     const body = await readBody(request);
     const repo = `/repos/${this.pr.owner}/${this.pr.repo}`;
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (request.method !== "GET") this.recorded.writes.push({ at: performance.now(), method: request.method ?? "", path });
     const send = (status: number, data: unknown): void => void response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(data));
     const checked = (operation: Operation, ok: () => void) => {
       const errors = schemaErrors(operation, body);

@@ -58,6 +58,10 @@ export class ServerProcess {
     return response.status;
   }
 
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   signal(signal: NodeJS.Signals): void {
     this.#child?.kill(signal);
   }
@@ -84,7 +88,7 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
