@@ -50,6 +50,15 @@ describe("the process pool", { timeout: 60_000 }, () => {
     expect(next.findings.map((f) => f.ruleId)).toEqual(["pg2-removed"]);
   });
 
+  it("says so when it cannot measure the process, rather than let the budget lapse unseen", async () => {
+    pool = new ProcessPoolAnalyser({ processes: 1, measure: (_pid, done) => done(new Error("EPERM: cannot read /proc"), { memory: 0, ctime: 0 }) });
+
+    const analysis = await pool.analyse(request("lib/shop/cluster.ex", example("lib/shop/cluster.ex")));
+
+    expect(analysis.findings.map((f) => f.ruleId)).toEqual(["pg2-removed"]);
+    expect(analysis.notes).toContainEqual({ path: "lib/shop/cluster.ex", message: "was analysed without its CPU and memory budget: the process could not be measured (EPERM: cannot read /proc); only the 35 s wall-clock limit applied" });
+  });
+
   it("does not ship binary or oversized files to a process at all", async () => {
     pool = new ProcessPoolAnalyser({ processes: 1, workerScript: "/nonexistent/worker.js" });
 
