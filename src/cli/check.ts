@@ -6,7 +6,8 @@ import { analyseChanges, analyseFiles } from "../review/analyse-changes.js";
 import type { ChangedFile } from "../review/platform.js";
 import { reviewSettings, type FailOn, type ReviewSettings } from "../config/settings.js";
 import type { FileAnalyser } from "../engine/file-analyser.js";
-import { elixirFilesUnder } from "./files.js";
+import { elixirFilesUnder, UsageError } from "./files.js";
+import { repositoryRoot } from "./root.js";
 import { patchesSince } from "./git.js";
 import { loadLocalPolicy } from "./policy.js";
 
@@ -28,22 +29,29 @@ export interface CheckResult {
   failOn: FailOn;
   /** Whether a finding reaches the policy's confidence threshold (the others show with `--all`). */
   isConfident: ReviewSettings["isConfident"];
+  /** The repository root: findings' paths are relative to it, as the app's are. */
+  root: string;
+  /** Elixir files analysed (after the policy's `paths`, and with `diff`, the changed ones). */
+  files: number;
 }
 
 export async function check(options: CheckOptions): Promise<CheckResult> {
+  const root = await repositoryRoot(options.cwd, options.config);
   const { policy } = await loadLocalPolicy(options.cwd, options.config);
   const settings = reviewSettings(rules, policy);
-  const files = (await elixirFilesUnder(options.paths, options.cwd)).filter((path) => settings.includes(path));
-  const reader = { readFile: (path: string) => readFile(resolve(options.cwd, path), "utf8") };
-  const policyResults = { failOn: settings.failOn, isConfident: settings.isConfident };
+  const named = await elixirFilesUnder(options.paths, options.cwd, root);
+  if (named.length === 0) throw new UsageError(`no Elixir files (.ex, .exs) in ${options.paths.length > 0 ? options.paths.join(", ") : "the current directory"}`);
+  const files = named.filter((path) => settings.includes(path));
+  const reader = { readFile: (path: string) => readFile(resolve(root, path), "utf8") };
+  const results = { root, failOn: settings.failOn, isConfident: settings.isConfident };
   if (options.diff === undefined) {
     const { findings, notes } = await analyseFiles(reader, files, settings, options.analyser);
-    return { findings, notes, ...policyResults };
+    return { findings, notes, files: files.length, ...results };
   }
 
   const patches = await patchesSince(options.diff, options.cwd);
   const selected = new Set(files);
   const changed = [...patches].filter(([path]) => selected.has(path)).map(([path, patch]): ChangedFile => ({ path, status: "modified", patch }));
   const { findings, notes } = await analyseChanges(changed, reader, settings, options.analyser);
-  return { findings, notes, ...policyResults };
+  return { findings, notes, files: changed.length, ...results };
 }

@@ -8,19 +8,24 @@ const IGNORED = ["**/_build/**", "**/deps/**", "**/node_modules/**", "**/.git/**
 
 export class UsageError extends Error {}
 
-/** The `.ex`/`.exs` files named or found below the given paths, relative to `cwd`, sorted. */
-export async function elixirFilesUnder(paths: readonly string[], cwd: string): Promise<string[]> {
+/**
+ * The `.ex`/`.exs` files named or found below the given paths (resolved from `cwd`), relative to
+ * `root`, sorted. A file named outright that is not Elixir is a usage error: a CI step pointed at
+ * the wrong thing must not pass for having found nothing.
+ */
+export async function elixirFilesUnder(paths: readonly string[], cwd: string, root = cwd): Promise<string[]> {
   const found = new Set<string>();
   for (const path of paths.length > 0 ? paths : ["."]) {
     const absolute = resolve(cwd, path);
     const info = await stat(absolute).catch(() => null);
     if (!info) throw new UsageError(`no such file or directory: ${path}`);
     if (info.isFile()) {
-      if (isElixirPath(absolute)) found.add(toPosix(relative(cwd, absolute)));
+      if (!isElixirPath(absolute)) throw new UsageError(`not an Elixir file (.ex, .exs): ${path}`);
+      found.add(toPosix(relative(root, absolute)));
       continue;
     }
     const files = await glob(["**/*.{ex,exs}"], { cwd: absolute, ignore: IGNORED, absolute: true });
-    for (const file of files) found.add(toPosix(relative(cwd, file)));
+    for (const file of files) found.add(toPosix(relative(root, file)));
   }
   return [...found].sort();
 }

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { formatJson, formatNotes, formatText } from "../report/terminal.js";
+import { readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { formatJson, formatNotes, formatSummary, formatText } from "../report/terminal.js";
+import { packageRoot } from "../package-root.js";
 import { describePolicy } from "../config/describe.js";
 import { fails } from "../config/settings.js";
 import { sandboxSettingsFromEnv } from "../sandbox/file-budget.js";
@@ -8,6 +12,7 @@ import { ProcessPoolAnalyser } from "../sandbox/process-pool-analyser.js";
 import { check } from "./check.js";
 import { UsageError } from "./files.js";
 import { loadLocalPolicy } from "./policy.js";
+import { explainRule, formatEffectiveRules, formatRules } from "./rules-list.js";
 
 /** Exit statuses: findings at the policy's `fail_on` (errors by default) fail the run, like a compiler's errors. */
 const EXIT_OK = 0;
@@ -16,6 +21,7 @@ const EXIT_USAGE = 2;
 
 const program = new Command("otp-review")
   .description("Reviews Elixir code the way a senior OTP engineer would.")
+  .version(packageVersion(), "-v, --version")
   .exitOverride()
   .configureOutput({ outputError: (message, write) => write(message) });
 
@@ -29,10 +35,12 @@ program
   .option("--all", "also show findings below the policy's confidence threshold (medium confidence by default); they never fail the run")
   .option("--file-time <ms>", "skip a file whose analysis takes more CPU time (default: OTP_REVIEW_FILE_TIME_MS or 5000)", positiveInteger)
   .option("--file-memory <mb>", "skip a file whose analysis needs more memory (default: OTP_REVIEW_FILE_MEMORY_MB or 512)", positiveInteger)
-  .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json"; all?: boolean; fileTime?: number; fileMemory?: number }) => {
+  .option("-q, --quiet", "print the findings only: no summary line, no notes")
+  .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json"; all?: boolean; fileTime?: number; fileMemory?: number; quiet?: boolean }) => {
     const { budget, processes } = sandboxSettingsFromEnv(process.env);
     const analyser = new ProcessPoolAnalyser({ budget: { timeMs: options.fileTime ?? budget.timeMs, memoryMb: options.fileMemory ?? budget.memoryMb }, ...(processes === undefined ? {} : { processes }) });
-    const { findings: all, notes, failOn, isConfident } = await check({
+    const started = performance.now();
+    const { findings: all, notes, failOn, isConfident, root, files } = await check({
       paths,
       cwd: process.cwd(),
       analyser,
@@ -40,8 +48,13 @@ program
       ...(options.config === undefined ? {} : { config: options.config }),
     }).finally(() => analyser.close());
     const findings = options.all ? all : all.filter(isConfident);
-    process.stdout.write(options.format === "json" ? formatJson(findings, notes) : formatText(findings));
-    if (options.format === "text") process.stderr.write(formatNotes(notes));
+    // Text for people, relative to where they stand; JSON for tools, relative to the repository root, as the app reports.
+    const here = (path: string) => relative(process.cwd(), resolve(root, path)) || path;
+    process.stdout.write(options.format === "json" ? formatJson(findings, notes) : formatText(findings.map((f) => ({ ...f, path: here(f.path) }))));
+    if (!options.quiet) {
+      if (options.format === "text") process.stderr.write(formatNotes(notes.map((n) => (n.path ? { ...n, path: here(n.path) } : n))));
+      process.stderr.write(formatSummary(files, all, findings.length, (performance.now() - started) / 1000));
+    }
     process.exitCode = findings.some((f) => isConfident(f) && fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
   });
 
@@ -51,8 +64,31 @@ program
   .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
   .action(async (options: { config?: string }) => {
     const { policy, source, provenance } = await loadLocalPolicy(process.cwd(), options.config);
-    process.stdout.write(`# effective policy, from ${source}\n${describePolicy(policy, provenance)}\n`);
+    const settings = describePolicy(policy, provenance, ["rules"]);
+    process.stdout.write(`# effective policy, from ${source}\n${settings}\n# rules: each rule's effective severity and options, and what set them\nrules:\n${indent(formatEffectiveRules(policy, provenance))}\n`);
   });
+
+program
+  .command("rules")
+  .description("list every rule: id, default severity, what it flags, its options and their defaults")
+  .action(() => void process.stdout.write(formatRules()));
+
+program
+  .command("explain")
+  .description("print a rule's documentation: when it speaks, why, how to fix it, examples")
+  .argument("<rule-id>", "the rule, as `otp-review rules` names it")
+  .action((id: string) => void process.stdout.write(explainRule(id)));
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `  ${line}`)
+    .join("\n");
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}
 
 function positiveInteger(value: string): number {
   const number = Number(value);

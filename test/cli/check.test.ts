@@ -42,7 +42,7 @@ describe("otp-review check", { timeout: 60_000 }, () => {
     ]);
   });
 
-  it("writes JSON with paths relative to the working directory, and exits 0 on warnings only", () => {
+  it("writes JSON with paths relative to the repository root, and exits 0 on warnings only", () => {
     write("lib/shop/dashboard.ex", DASHBOARD);
 
     const ran = check("--format", "json", join(dir, "lib"));
@@ -99,15 +99,57 @@ describe("otp-review check", { timeout: 60_000 }, () => {
   it("says what was wrong and exits 2 on a usage error", () => {
     write("lib/a.ex", CLUSTER);
 
+    write("README.md", "# shop\n");
+    mkdirSync(join(dir, "empty"));
+
     const badFormat = check("--format", "xml");
     const missing = check("lib/nope");
+    const notElixir = check("README.md");
+    const empty = check("empty");
+    const outsideGit = check("--diff", "main");
+    git("init", "-q");
     const badRef = check("--diff", "no-such-ref");
 
     expect(badFormat.status).toBe(2);
     expect(badFormat.stderr).toContain("'xml' is invalid. Allowed choices are text, json");
     expect(missing).toMatchObject({ status: 2, stderr: "otp-review: no such file or directory: lib/nope\n" });
+    expect(notElixir).toMatchObject({ status: 2, stderr: "otp-review: not an Elixir file (.ex, .exs): README.md\n" });
+    expect(empty).toMatchObject({ status: 2, stderr: "otp-review: no Elixir files (.ex, .exs) in empty\n" });
+    expect(outsideGit).toMatchObject({ status: 2, stderr: `otp-review: --diff needs a git repository, and ${dir} is not inside one\n` });
     expect(badRef.status).toBe(2);
-    expect(badRef.stderr).toMatch(/^otp-review: --diff no-such-ref: /);
+    // One line, what git said first: not its usage text.
+    expect(badRef.stderr).toMatch(/^otp-review: --diff no-such-ref: \S.*\n$/);
+  });
+
+  it("gives the app's verdict from any directory: globs are matched from the repository root", () => {
+    write(".github/otp-review.yml", 'paths:\n  exclude: ["lib/sub/**"]\n');
+    write("lib/sub/legacy.ex", CLUSTER);
+    write("lib/shop/dashboard.ex", DASHBOARD);
+    write("test/support/fake_dashboard.ex", DASHBOARD);
+
+    const fromRoot = check();
+    const fromSub = runBuilt("cli/main.js", ["check"], join(dir, "lib", "sub"));
+    const fromTests = runBuilt("cli/main.js", ["check"], join(dir, "test"));
+    const fromShop = runBuilt("cli/main.js", ["check", "--format", "json"], join(dir, "lib", "shop"));
+
+    expect([fromRoot.status, fromSub.status, fromTests.status]).toEqual([0, 0, 0]);
+    expect(fromRoot.stdout).toMatch(/^lib\/shop\/dashboard\.ex:2:21: warning task-async-unsupervised /);
+    expect(fromSub.stdout).toBe("");
+    expect(fromTests.stdout).toBe("");
+    expect(JSON.parse(fromShop.stdout).findings.map((f: { path: string }) => f.path)).toEqual(["lib/shop/dashboard.ex"]);
+  });
+
+  it("ends with a summary line on stderr; --quiet prints the findings only", () => {
+    write("lib/shop/cluster.ex", CLUSTER);
+    write("lib/shop/dashboard.ex", DASHBOARD);
+    write("lib/shop/saved.ex", "defmodule Shop.Saved do\n  def restore(saved), do: Map.new(saved, fn {k, v} -> {String.to_atom(k), v} end)\nend\n");
+
+    const ran = check();
+    const quiet = check("--quiet");
+
+    expect(ran.stderr).toMatch(/^otp-review: 3 Elixir files analysed in \d+\.\d s, 3 findings: 1 error, 2 warnings; 1 below the confidence threshold, not shown \(--all shows them\)\n$/);
+    expect(quiet.stderr).toBe("");
+    expect(quiet.stdout).toBe(ran.stdout);
   });
 
   it("follows the nearest .github/otp-review.yml, or the file --config names", () => {
@@ -171,5 +213,43 @@ describe("otp-review check", { timeout: 60_000 }, () => {
     expect(ran.status).toBe(1);
     expect(ran.stdout).toContain("lib/broken.ex:5:");
     expect(ran.stderr).toMatch(/^otp-review: lib\/broken\.ex has syntax errors/);
+  });
+});
+
+describe("otp-review rules, explain, config, --version", { timeout: 60_000 }, () => {
+  const cli = (...args: string[]) => runBuilt("cli/main.js", args, dir);
+
+  it("lists every rule with its severity, summary and options' defaults", () => {
+    const ran = cli("rules");
+
+    expect(ran.status).toBe(0);
+    expect(ran.stdout).toMatch(/^dynamic-atom\s+warning\s+An atom made from run-time input$/m);
+    expect(ran.stdout).toMatch(/^restart-intensity\s+warning\s.+\n\s+--\s+max_restarts \(default 100\): /m);
+  });
+
+  it("prints a rule's page, and suggests the rule meant when the id is wrong", () => {
+    const page = cli("explain", "dynamic-atom");
+    const typo = cli("explain", "dynamic-atm");
+
+    expect(page.status).toBe(0);
+    expect(page.stdout).toMatch(/^# `dynamic-atom`\n/);
+    expect(page.stdout).toContain("## When it speaks");
+    expect(typo).toMatchObject({ status: 2, stderr: "otp-review: no rule `dynamic-atm`. Did you mean `dynamic-atom`? `otp-review rules` lists them.\n" });
+  });
+
+  it("prints each rule's effective severity and options, and what set them", () => {
+    write(".github/otp-review.yml", "rules:\n  pg2-removed: warning\n  restart-intensity: { max_restarts: 20 }\n  cast-without-backpressure: off\n");
+
+    const ran = cli("config");
+
+    expect(ran.status).toBe(0);
+    expect(ran.stdout).toContain("  pg2-removed: warning  # .github/otp-review.yml\n");
+    expect(ran.stdout).toContain('  restart-intensity: warning {"max_restarts":20}  # .github/otp-review.yml\n');
+    expect(ran.stdout).toContain("  cast-without-backpressure: off  # .github/otp-review.yml\n");
+    expect(ran.stdout).toContain("  dynamic-atom: warning  # default\n");
+  });
+
+  it("says its version", () => {
+    expect(cli("--version")).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
   });
 });
