@@ -37,17 +37,47 @@ export function parsePolicy(text: string, file: string, rules: readonly Rule[]):
   const lineOf = (path: readonly PropertyKey[]) => lineOfPath(doc.contents as Node | null, path, lineCounter);
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
   const parsed = policySchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => schemaError(issue, file, lineOf)) };
-  const ruleErrors = checkRules(parsed.data, rules).map(({ path, message }) => ({ file, keyPath: path.join("."), line: lineOf(path), message }));
+  const located = ({ path, message }: { path: readonly PropertyKey[]; message: string }): ConfigError => ({ file, keyPath: path.map(String).join("."), line: lineOf(path), message });
+  if (!parsed.success) {
+    // Every problem at once: a misspelled rule id is not hidden behind a bad value next to it.
+    const unknownIds = unknownRuleIds(raw, rules).filter((problem) => !parsed.error.issues.some((issue) => issue.path.join(".") === problem.path.join(".")));
+    return { ok: false, errors: [...parsed.error.issues.map((issue) => located(schemaProblem(issue, raw))), ...unknownIds.map(located)] };
+  }
+  const ruleErrors = checkRules(parsed.data, rules).map(located);
   return ruleErrors.length > 0 ? { ok: false, errors: ruleErrors } : { ok: true, policy: parsed.data, raw };
 }
 
-function schemaError(issue: z.core.$ZodIssue, file: string, lineOf: (path: readonly PropertyKey[]) => number): ConfigError {
+const SEVERITY_WORDS = ["off", "info", "warning", "error"];
+
+/** What a schema issue means in the policy's terms: what was written, what is allowed, the likely intent. */
+function schemaProblem(issue: z.core.$ZodIssue, raw: Record<string, unknown>): { path: readonly PropertyKey[]; message: string } {
   const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
-  const allowed = issue.code === "invalid_value" ? ` Allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}.` : "";
-  const message = keys.length > 0 ? keys.map((key) => `unknown key \`${key}\`.${didYouMean(key, KNOWN_KEYS[issue.path.join(".")] ?? [])}`).join(" ") : `${issue.message}.${allowed}`;
-  const path = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
-  return { file, keyPath: path.map(String).join("."), line: lineOf(path), message };
+  if (keys.length > 0) return { path: [...issue.path, keys[0]!], message: keys.map((key) => `unknown key \`${key}\`.${didYouMean(key, KNOWN_KEYS[issue.path.join(".")] ?? [])}`).join(" ") };
+  const written = valueAt(raw, issue.path);
+  const shown = typeof written === "string" ? `\`${written}\`` : JSON.stringify(written);
+  if (issue.code === "invalid_value") {
+    const allowed = issue.values.map(String);
+    return { path: issue.path, message: `${shown} is not allowed here; expected one of ${allowed.join(", ")}.${typeof written === "string" ? didYouMean(written, allowed) : ""}` };
+  }
+  if (issue.path[0] === "rules" && issue.path.length === 2) {
+    const hint = typeof written === "string" ? didYouMean(written, SEVERITY_WORDS) : "";
+    return { path: issue.path, message: `${shown} is not a rule setting; expected a severity (${SEVERITY_WORDS.join(", ")}) or a map such as \`{ severity: warning, confidence: medium }\` with the rule's options.${hint}` };
+  }
+  return { path: issue.path, message: `${issue.message}.` };
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined), raw);
+}
+
+/** Rule ids the engine does not have, read from the file as written (it may not pass the schema). */
+function unknownRuleIds(raw: Record<string, unknown>, rules: readonly Rule[]): Array<{ path: string[]; message: string }> {
+  const ids = new Set(rules.map((r) => r.meta.id));
+  const named = (section: unknown, prefix: string[]) =>
+    Object.keys(section !== null && typeof section === "object" ? section : {})
+      .filter((id) => !ids.has(id))
+      .map((id) => ({ path: [...prefix, id], message: `unknown rule \`${id}\`.${didYouMean(id, ids)}` }));
+  return [...named(raw["rules"], ["rules"]), ...named((raw["enforce"] as Record<string, unknown> | undefined)?.["rules"], ["enforce", "rules"])];
 }
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {

@@ -30,3 +30,18 @@ export function formatJson(findings: readonly Finding[], notes: readonly ReviewN
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+const WORKFLOW_LEVEL = { error: "error", warning: "warning", info: "notice" } as const;
+
+/**
+ * GitHub Actions workflow commands (`::error file=…,line=…::message`): each finding becomes an
+ * annotation on the pull request's diff, with paths relative to the repository root as Actions
+ * expects them. Values are escaped as the runner requires.
+ */
+export function formatGithub(findings: readonly Finding[]): string {
+  const data = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const property = (text: string) => data(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return findings
+    .map((f) => `::${WORKFLOW_LEVEL[f.severity]} file=${property(f.path)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${property(`otp-review ${f.ruleId}`)}::${data(f.message)}\n`)
+    .join("");
+}

@@ -111,7 +111,7 @@ describe("otp-review check", { timeout: 60_000 }, () => {
     const badRef = check("--diff", "no-such-ref");
 
     expect(badFormat.status).toBe(2);
-    expect(badFormat.stderr).toContain("'xml' is invalid. Allowed choices are text, json");
+    expect(badFormat.stderr).toContain("'xml' is invalid. Allowed choices are text, json, github");
     expect(missing).toMatchObject({ status: 2, stderr: "otp-review: no such file or directory: lib/nope\n" });
     expect(notElixir).toMatchObject({ status: 2, stderr: "otp-review: not an Elixir file (.ex, .exs): README.md\n" });
     expect(empty).toMatchObject({ status: 2, stderr: "otp-review: no Elixir files (.ex, .exs) in empty\n" });
@@ -137,6 +137,20 @@ describe("otp-review check", { timeout: 60_000 }, () => {
     expect(fromSub.stdout).toBe("");
     expect(fromTests.stdout).toBe("");
     expect(JSON.parse(fromShop.stdout).findings.map((f: { path: string }) => f.path)).toEqual(["lib/shop/dashboard.ex"]);
+  });
+
+  it("annotates a pull request in GitHub Actions with --format github: workflow commands, paths from the repository root", () => {
+    write(".github/otp-review.yml", "");
+    write("lib/shop/cluster.ex", CLUSTER);
+    write("lib/shop/dashboard.ex", DASHBOARD);
+
+    const ran = runBuilt("cli/main.js", ["check", "--format", "github"], join(dir, "lib"));
+
+    expect(ran.status).toBe(1);
+    expect(ran.stdout.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^::error file=lib\/shop\/cluster\.ex,line=2,col=24,endLine=2,endColumn=\d+,title=otp-review pg2-removed::`:pg2\.join` was removed in OTP 24/),
+      expect.stringMatching(/^::warning file=lib\/shop\/dashboard\.ex,line=2,col=21,endLine=2,endColumn=44,title=otp-review task-async-unsupervised::This task/),
+    ]);
   });
 
   it("ends with a summary line on stderr; --quiet prints the findings only", () => {

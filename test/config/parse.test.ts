@@ -53,8 +53,19 @@ describe("parsePolicy", () => {
 
   it("names the key path, the line and what is allowed for a value the schema rejects", () => {
     const parsed = parsePolicy("scope: added\nfail_on: sometimes\n", FILE, rules);
+    const typo = parsePolicy("fail_on: eror\n", FILE, rules);
 
-    expect(!parsed.ok && parsed.errors).toEqual([{ file: FILE, keyPath: "fail_on", line: 2, message: expect.stringContaining('Allowed: "error", "warning", "info", "never".') }]);
+    expect(!parsed.ok && parsed.errors).toEqual([{ file: FILE, keyPath: "fail_on", line: 2, message: "`sometimes` is not allowed here; expected one of error, warning, info, never." }]);
+    expect(!typo.ok && typo.errors.map((e) => e.message)).toEqual(["`eror` is not allowed here; expected one of error, warning, info, never. Did you mean `error`?"]);
+  });
+
+  it("explains a bad rule setting, and still names a misspelled rule id beside it", () => {
+    const parsed = parsePolicy("rules:\n  genserver-read-bottleneck: eror\n  genserver-readbottleneck: error\n", FILE, rules);
+
+    expect(!parsed.ok && parsed.errors.map((e) => `${e.line} ${e.keyPath}: ${e.message}`)).toEqual([
+      "2 rules.genserver-read-bottleneck: `eror` is not a rule setting; expected a severity (off, info, warning, error) or a map such as `{ severity: warning, confidence: medium }` with the rule's options. Did you mean `error`?",
+      "3 rules.genserver-readbottleneck: unknown rule `genserver-readbottleneck`. Did you mean `genserver-read-bottleneck`?",
+    ]);
   });
 
   it("suggests the key or rule id that was meant", () => {
@@ -62,6 +73,7 @@ describe("parsePolicy", () => {
 
     expect(!parsed.ok && parsed.errors.map((e) => `${e.line} ${e.keyPath}: ${e.message}`)).toEqual([
       "2 comments.requst_changes: unknown key `requst_changes`. Did you mean `request_changes`?",
+      "4 rules.pg2-remove: unknown rule `pg2-remove`. Did you mean `pg2-removed`?",
     ]);
     const rulesOnly = parsePolicy("rules:\n  pg2-remove: error\n  restart-intensity: { max_restart: 5 }\n", FILE, rules);
     expect(!rulesOnly.ok && rulesOnly.errors.map((e) => `${e.line} ${e.keyPath}: ${e.message}`)).toEqual([
