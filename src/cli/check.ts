@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { rules } from "../../rules/index.js";
-import type { Finding, ReviewNote } from "../model.js";
+import type { Finding, ReviewNote, RuleInfo } from "../model.js";
+import { ruleInfo } from "../engine/rule.js";
 import { analyseChanges, analyseFiles } from "../review/analyse-changes.js";
 import type { ChangedFile } from "../review/platform.js";
 import { reviewSettings, type FailOn, type ReviewSettings } from "../config/settings.js";
@@ -20,6 +21,8 @@ export interface CheckOptions {
   cwd: string;
   /** The app's analyser: a process pool with the per-file budget. */
   analyser: FileAnalyser;
+  /** Where the team hosts the rule pages (`OTP_REVIEW_DOCS_URL`), for links in reports. */
+  docsBaseUrl?: string;
 }
 
 /** The local review: the same engine, policy and, with `diff`, the same scoping as the app. */
@@ -33,6 +36,8 @@ export interface CheckResult {
   root: string;
   /** Elixir files analysed (after the policy's `paths`, and with `diff`, the changed ones). */
   files: number;
+  /** The rules that ran, with the policy's severities: for reports that describe them (SARIF). */
+  rules: RuleInfo[];
 }
 
 export async function check(options: CheckOptions): Promise<CheckResult> {
@@ -43,7 +48,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (named.length === 0) throw new UsageError(`no Elixir files (.ex, .exs) in ${options.paths.length > 0 ? options.paths.join(", ") : "the current directory"}`);
   const files = named.filter((path) => settings.includes(path));
   const reader = { readFile: (path: string) => readFile(resolve(root, path), "utf8") };
-  const results = { root, failOn: settings.failOn, isConfident: settings.isConfident };
+  const results = { root, failOn: settings.failOn, isConfident: settings.isConfident, rules: settings.rules.map((rule) => ruleInfo(rule.meta, options.docsBaseUrl)) };
   if (options.diff === undefined) {
     const { findings, notes } = await analyseFiles(reader, files, settings, options.analyser);
     return { findings, notes, files: files.length, ...results };
