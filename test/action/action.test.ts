@@ -86,4 +86,13 @@ describe("the GitHub Action", { timeout: 60_000 }, () => {
     expect(action.runs.using).toBe("composite");
     expect(action.runs.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toContain('node "${{ github.action_path }}/dist/src/action/main.js"');
   });
+
+  it("is offered to pre-commit as a hook that runs the package's own bin on staged Elixir files", () => {
+    const [hook] = parse(readFileSync(join(packageRoot(), ".pre-commit-hooks.yaml"), "utf8"));
+    const bin = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")).bin;
+
+    expect(hook).toMatchObject({ id: "otp-review", entry: "otp-review check", language: "node" });
+    expect(Object.keys(bin)).toContain(hook.entry.split(" ")[0]);
+    expect(new RegExp(hook.files).test("lib/shop/cart_server.ex") && new RegExp(hook.files).test("test/a_test.exs") && !new RegExp(hook.files).test("README.md")).toBe(true);
+  });
 });
