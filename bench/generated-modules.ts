@@ -9,7 +9,16 @@ export const GENERATED_FUNCTIONS = 1_000;
 export function callWrappers(count = GENERATED_FUNCTIONS): string {
   const wrappers = Array.from({ length: count }, (_, i) => `  def get_${i}(key), do: GenServer.call(__MODULE__, {:get_${i}, key}, :infinity)`);
   const handlers = Array.from({ length: count }, (_, i) => `  def handle_call({:get_${i}, key}, _from, state), do: {:reply, Map.get(state, {${i}, key}), state}`);
-  return ["defmodule Bench.Wrappers do", "  use GenServer", "  def start_link(_), do: GenServer.start_link(__MODULE__, %{}, name: __MODULE__)", "  def init(state), do: {:ok, state}", ...wrappers, ...handlers, "end", ""].join("\n");
+  return [
+    "defmodule Bench.Wrappers do",
+    "  use GenServer",
+    "  def start_link(_), do: GenServer.start_link(__MODULE__, %{}, name: __MODULE__)",
+    "  def init(state), do: {:ok, state}",
+    ...wrappers,
+    ...handlers,
+    "end",
+    "",
+  ].join("\n");
 }
 
 /** A module of 1,000 private functions that each start a task, called from one public function. */

@@ -44,9 +44,14 @@ function treeRssMb(root: number): number {
     .split("\n")
     .map((line) => line.trim().split(/\s+/).map(Number) as [number, number, number]);
   const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const [pid, ppid] of rows) if (inTree.has(ppid) && !inTree.has(pid)) (inTree.add(pid), (grew = true));
+    for (const [pid, ppid] of rows) {
+      if (inTree.has(ppid) && !inTree.has(pid)) {
+        inTree.add(pid);
+        grew = true;
+      }
+    }
   }
   return rows.filter(([pid]) => inTree.has(pid)).reduce((sum, [, , rss]) => sum + rss, 0) / 1024;
 }
@@ -104,7 +109,9 @@ console.log(`Idle server and its analysis processes: ${idle.toFixed(0)} MB`);
 for (const gapMs of [10, 0]) {
   const acks = await burst(LATENCY_MS, gapMs);
   const pace = gapMs === 0 ? "all at once" : `one every ${gapMs} ms`;
-  console.log(`Acknowledgements, 200 deliveries for 50 pull requests (${pace}), reviews running against a ${LATENCY_MS} ms GitHub: p50 ${percentile(acks, 50).toFixed(0)} ms, p99 ${percentile(acks, 99).toFixed(0)} ms`);
+  console.log(
+    `Acknowledgements, 200 deliveries for 50 pull requests (${pace}), reviews running against a ${LATENCY_MS} ms GitHub: p50 ${percentile(acks, 50).toFixed(0)} ms, p99 ${percentile(acks, 99).toFixed(0)} ms`,
+  );
 }
 
 for (const files of [10, 100, 1_000]) {
@@ -117,4 +124,6 @@ for (const files of [10, 100, 1_000]) {
 }
 
 const huge = await endToEnd(3_000, 0);
-console.log(`3,000 files: peak memory of the server and its analysis processes ${huge.peakMb.toFixed(0)} MB (idle ${idle.toFixed(0)} MB), run completed after ${(huge.completedMs / 1000).toFixed(1)} s`);
+console.log(
+  `3,000 files: peak memory of the server and its analysis processes ${huge.peakMb.toFixed(0)} MB (idle ${idle.toFixed(0)} MB), run completed after ${(huge.completedMs / 1000).toFixed(1)} s`,
+);

@@ -8,8 +8,12 @@ export default defineRule({
     summary: "Broadway fed by hand (`push_messages`, `test_message`, `DummyProducer`) in production code",
     guideSection: "Broadway vs Oban: Different Problems",
     principle: "Broadway is NOT a job queue. Broadway: external queues (SQS, Kafka, RabbitMQ) — data ingestion with batching. Oban: background jobs with database persistence.",
-    premise: "The guide: Broadway is not a job queue \u2014 use Oban for background jobs. Evidence: production code feeds a pipeline by hand (`Broadway.push_messages`, `test_message`, `test_batch`, or a `DummyProducer`), so its messages live only in memory.",
-    messages: { default: "Feeding Broadway by hand uses it as a job queue, which it is not: messages live only in memory and are lost on a crash or deploy, with no retries or scheduling. Use Oban for background jobs; keep Broadway for consuming an external queue." },
+    premise:
+      "The guide: Broadway is not a job queue \u2014 use Oban for background jobs. Evidence: production code feeds a pipeline by hand (`Broadway.push_messages`, `test_message`, `test_batch`, or a `DummyProducer`), so its messages live only in memory.",
+    messages: {
+      default:
+        "Feeding Broadway by hand uses it as a job queue, which it is not: messages live only in memory and are lost on a crash or deploy, with no retries or scheduling. Use Oban for background jobs; keep Broadway for consuming an external queue.",
+    },
     explanation: `
 Broadway consumes **external** queues — SQS, Kafka, RabbitMQ, Google Pub/Sub — where the broker
 holds the messages, acknowledges them and redelivers the ones that fail. Its producers pull from

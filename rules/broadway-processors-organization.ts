@@ -9,9 +9,11 @@ export default defineRule({
     summary: "A Broadway pipeline with several processor groups: processors are for run-time concurrency, not code organisation",
     guideSection: "Broadway Gotchas",
     principle: "Processors are for runtime, not code organization. Dispatch to modules in `handle_message`, don't add processors for different message types.",
-    premise: "The guide: processors are for runtime, not code organization \u2014 dispatch to modules in `handle_message`. Evidence: a `Broadway.start_link` whose `processors:` list has more than one key.",
+    premise:
+      "The guide: processors are for runtime, not code organization \u2014 dispatch to modules in `handle_message`. Evidence: a `Broadway.start_link` whose `processors:` list has more than one key.",
     messages: {
-      default: "Several processor keys do not route messages by kind: Broadway supports one processor group, and its concurrency is about throughput. Keep one `processors: [default: …]` and dispatch on the message in `handle_message/3`.",
+      default:
+        "Several processor keys do not route messages by kind: Broadway supports one processor group, and its concurrency is about throughput. Keep one `processors: [default: …]` and dispatch on the message in `handle_message/3`.",
       groups: "{count} processor groups: processors set run-time concurrency, they do not route messages. Keep one (`default: [concurrency: …]`) and dispatch on the message in `handle_message/3`.",
     },
     explanation: `

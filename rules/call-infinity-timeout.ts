@@ -34,8 +34,12 @@ export default defineRule({
     summary: "A call or await that waits forever (`:infinity`)",
     guideSection: "GenServer Patterns",
     principle: "Set appropriate timeouts for `call/3`.",
-    premise: "The guide: set appropriate timeouts for `call/3`. Evidence: a caller that serves others — a request handler, a LiveView, a channel, a GenServer's callback — waits with `:infinity` (written, or a timeout that defaults to it) on another process that can stall, and nothing written beside the call says why. A server's own client API is not a finding: who calls it, and what bounds them, is in other files. Not findings: waits inside a spawned task, calls to supervisors, awaits of tasks the function started itself (their bodies bound the work), calls to the module's own server when its `handle_call` does no I/O or replies later on purpose, and choices explained in a comment or the function's `@doc`.",
-    messages: { defaulted: "This timeout defaults to `:infinity`: a caller that passes none waits forever if the other process is stuck. Default to a finite timeout that fits the work.", default: "`:infinity` waits forever: if the other process is stuck, so is this one, and the failure never surfaces. Set a finite timeout and handle the exit." },
+    premise:
+      "The guide: set appropriate timeouts for `call/3`. Evidence: a caller that serves others — a request handler, a LiveView, a channel, a GenServer's callback — waits with `:infinity` (written, or a timeout that defaults to it) on another process that can stall, and nothing written beside the call says why. A server's own client API is not a finding: who calls it, and what bounds them, is in other files. Not findings: waits inside a spawned task, calls to supervisors, awaits of tasks the function started itself (their bodies bound the work), calls to the module's own server when its `handle_call` does no I/O or replies later on purpose, and choices explained in a comment or the function's `@doc`.",
+    messages: {
+      defaulted: "This timeout defaults to `:infinity`: a caller that passes none waits forever if the other process is stuck. Default to a finite timeout that fits the work.",
+      default: "`:infinity` waits forever: if the other process is stuck, so is this one, and the failure never surfaces. Set a finite timeout and handle the exit.",
+    },
     explanation: `
 A GenServer handles one message at a time. A caller that waits with \`:infinity\` inherits every
 delay of the process it calls — a slow query, a stuck socket, a deadlock between two servers
@@ -92,7 +96,7 @@ defmodule MyAppWeb.ImportController do
 end`,
       },
       {
-        note: "A reason written beside the choice: a comment right above, or the function's \`@doc\`.",
+        note: "A reason written beside the choice: a comment right above, or the function's `@doc`.",
         code: `
 defmodule MyAppWeb.ExportLive do
   use MyAppWeb, :live_view
@@ -107,7 +111,7 @@ defmodule MyAppWeb.ExportLive do
 end`,
       },
       {
-        note: "Awaiting tasks the function started itself (their bodies bound the work), and calls to a server whose \`handle_call\` only touches memory or replies later on purpose (a queue of waiters).",
+        note: "Awaiting tasks the function started itself (their bodies bound the work), and calls to a server whose `handle_call` only touches memory or replies later on purpose (a queue of waiters).",
         code: `
 defmodule MyApp.Pool do
   use GenServer
@@ -151,7 +155,7 @@ defmodule MyAppWeb.StateLive do
 end`,
       },
       {
-        note: "A GenServer's callback — every caller of this server waits behind it — and a timeout that defaults to \`:infinity\` in a controller.",
+        note: "A GenServer's callback — every caller of this server waits behind it — and a timeout that defaults to `:infinity` in a controller.",
         code: `
 defmodule MyApp.Importer do
   use GenServer
@@ -205,7 +209,9 @@ function defaultsToInfinity(timeout: SyntaxNode, clause: FunctionClause): boolea
   if (timeout.type === "identifier") {
     const name = timeout.text;
     const heads = clause.module?.functions.get(clause.name) ?? [clause];
-    const defaulted = heads.flatMap((head) => head.parameters).some((p) => p.type === "binary_operator" && operatorOf(p) === "\\\\" && p.childForFieldName("left")?.text === name && p.childForFieldName("right")?.text === ":infinity");
+    const defaulted = heads
+      .flatMap((head) => head.parameters)
+      .some((p) => p.type === "binary_operator" && operatorOf(p) === "\\\\" && p.childForFieldName("left")?.text === name && p.childForFieldName("right")?.text === ":infinity");
     const bound = new RegExp(`\\b${name}\\s*=\\s*(Keyword\\.get\\([^)]*,\\s*:infinity\\)|[^\\n]*\\|\\|\\s*:infinity)`).test(clause.body?.text ?? "");
     return defaulted || bound;
   }

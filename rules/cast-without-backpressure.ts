@@ -20,8 +20,12 @@ export default defineRule({
     summary: "`GenServer.cast` in a loop: a burst of messages with no back-pressure",
     guideSection: "GenServer Patterns",
     principle: "When in doubt, use `call` to ensure back-pressure.",
-    premise: "The guide: when in doubt, use `call` to ensure back-pressure. Evidence: `GenServer.cast` to one and the same server inside a loop over input (`Enum.each`, a comprehension, recursion), so the sender outruns the receiver's mailbox.",
-    messages: { default: "Casting in a loop sends messages as fast as the loop runs, whatever the server can handle: its mailbox grows without bound. Use `GenServer.call` (the caller waits its turn), batch the items into one message, or use a bounded pipeline." },
+    premise:
+      "The guide: when in doubt, use `call` to ensure back-pressure. Evidence: `GenServer.cast` to one and the same server inside a loop over input (`Enum.each`, a comprehension, recursion), so the sender outruns the receiver's mailbox.",
+    messages: {
+      default:
+        "Casting in a loop sends messages as fast as the loop runs, whatever the server can handle: its mailbox grows without bound. Use `GenServer.call` (the caller waits its turn), batch the items into one message, or use a bounded pipeline.",
+    },
     explanation: `
 \`GenServer.cast/2\` returns at once, whether or not the server keeps up. One cast is fine; a cast
 per element of a list sends the whole list into the server's mailbox in a burst. The server
@@ -113,9 +117,11 @@ function varies(expression: SyntaxNode, loop: SyntaxNode): boolean {
 
 /** `x` in `for x <- xs`, and the parameters of the functions given to an iteration. */
 function loopVariables(loop: SyntaxNode): string[] {
-  const patterns = localCallee(loop) === "for"
-    ? callArguments(loop).filter((arg) => arg.type === "binary_operator" && operatorOf(arg) === "<-").map((arg) => arg.childForFieldName("left"))
-    : loop.descendantsOfType("stab_clause").map((clause) => clause.childForFieldName("left"));
+  const patterns =
+    localCallee(loop) === "for"
+      ? callArguments(loop)
+          .filter((arg) => arg.type === "binary_operator" && operatorOf(arg) === "<-")
+          .map((arg) => arg.childForFieldName("left"))
+      : loop.descendantsOfType("stab_clause").map((clause) => clause.childForFieldName("left"));
   return patterns.flatMap((pattern) => pattern?.descendantsOfType("identifier").map((id) => id.text) ?? []);
 }
-

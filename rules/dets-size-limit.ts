@@ -8,7 +8,9 @@ export default defineRule({
     guideSection: "Storage Options",
     principle: "Disk persistence: DETS (2GB limit).",
     premise: "The guide's storage table: DETS has a 2 GB limit. Evidence: production code opens a DETS table, where the limit and the repair after an unclean stop must be accepted knowingly.",
-    messages: { default: "DETS files cannot grow past 2 GB, and a table that is not closed cleanly is repaired at the next open, which can take minutes. Make sure the data stays small, or use a database." },
+    messages: {
+      default: "DETS files cannot grow past 2 GB, and a table that is not closed cleanly is repaired at the next open, which can take minutes. Make sure the data stays small, or use a database.",
+    },
     explanation: `
 DETS is Erlang's disk-based term storage. Two limits surprise teams in production:
 

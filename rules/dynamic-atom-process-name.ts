@@ -18,7 +18,8 @@ export default defineRule({
     summary: "A process or ETS table name made into an atom at run time",
     guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
     principle: "Use Registry for names—never create atoms dynamically.",
-    premise: "The guide: use Registry for names — never create atoms dynamically for process names. Evidence: an atom made at run time from a value that is not a bounded set (not a literal, configuration or a name derived from a module) is used as a process name (`name:`, `Process.register`, `Keyword.put(opts, :name, …)`), or as the name of a named ETS table. High confidence when the value comes from outside the program (request params, payloads); a value the file cannot trace (an id passed to `start_link`) is medium, because one name per configured entity is a bounded set. A Registry's own name is not a finding: it must be an atom.",
+    premise:
+      "The guide: use Registry for names — never create atoms dynamically for process names. Evidence: an atom made at run time from a value that is not a bounded set (not a literal, configuration or a name derived from a module) is used as a process name (`name:`, `Process.register`, `Keyword.put(opts, :name, …)`), or as the name of a named ETS table. High confidence when the value comes from outside the program (request params, payloads); a value the file cannot trace (an id passed to `start_link`) is medium, because one name per configured entity is a bounded set. A Registry's own name is not a finding: it must be an atom.",
     messages: {
       default: "{maker} makes a new atom at run time to name a process; atoms are never freed. Name it with a Registry via tuple: `{:via, Registry, {MyApp.Registry, id}}`.",
       table: "{maker} names an ETS table with a new atom per value; atoms are never freed. Drop `:named_table` and keep the table reference (the tid) in the owner's state or a Registry.",

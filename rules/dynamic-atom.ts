@@ -19,9 +19,10 @@ export default defineRule({
     summary: "An atom made from run-time input",
     guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
     principle: "Never create atoms dynamically.",
-    premise: "Atoms are never freed, so the guide says never to create them dynamically. Evidence: the text an atom is made from comes from outside the program — request params, message or socket payloads, a socket payload, a request body — for high confidence; or an HTTP client atomizes the keys of an API's responses (their schema usually bounds them), or the code atomizes every key of a run-time map, or converts a public function's parameter that the file cannot trace, for medium. Literals, elements of literal lists, configuration, values a guard allow-lists, names derived from atoms the program already has, and names built per entity (`:\"client_#{id}\"`, one per configured client) are bounded and are not findings; nor are atoms that reach a process by the name it registered, atoms that must be created (a module being compiled), conversions a comment about the atoms explains, or those Credo or Sobelow were told to skip.",
+    premise:
+      "Atoms are never freed, so the guide says never to create them dynamically. Evidence: the text an atom is made from comes from outside the program — request params, message or socket payloads, a socket payload, a request body — for high confidence; or an HTTP client atomizes the keys of an API's responses (their schema usually bounds them), or the code atomizes every key of a run-time map, or converts a public function's parameter that the file cannot trace, for medium. Literals, elements of literal lists, configuration, values a guard allow-lists, names derived from atoms the program already has, and names built per entity (`:\"client_#{id}\"`, one per configured client) are bounded and are not findings; nor are atoms that reach a process by the name it registered, atoms that must be created (a module being compiled), conversions a comment about the atoms explains, or those Credo or Sobelow were told to skip.",
     messages: {
-      default: "{maker} makes atoms from run-time input, and atoms are never freed. Map the strings you expect to atoms (`%{\"asc\" => :asc}`), or keep the string.",
+      default: '{maker} makes atoms from run-time input, and atoms are never freed. Map the strings you expect to atoms (`%{"asc" => :asc}`), or keep the string.',
       keys: "{maker} turns every key of this map into an atom, and atoms are never freed. Keep string keys, or pick the keys you expect (`Map.take/2`) and convert only those.",
       jsonKeys: "`keys: :atoms` makes an atom of every key in the input, and atoms are never freed. Use `keys: :atoms!` (existing atoms only) or keep string keys.",
     },
@@ -348,4 +349,3 @@ function jsonDecoder(pair: SyntaxNode): SyntaxNode | undefined {
   }
   return undefined;
 }
-

@@ -9,7 +9,10 @@ export default defineRule({
     guideSection: "DynamicSupervisor + Registry = Named Dynamic Processes",
     principle: "DynamicSupervisor only supports `:one_for_one` (dynamic children have no ordering).",
     premise: "The guide: DynamicSupervisor only supports `:one_for_one`. Evidence: a `DynamicSupervisor` started or initialised with any other strategy.",
-    messages: { default: "`DynamicSupervisor` only supports `strategy: :one_for_one`: its children are started one by one at run time and have no order. Use `:one_for_one`; put children that depend on each other under a `Supervisor` you start as one child." },
+    messages: {
+      default:
+        "`DynamicSupervisor` only supports `strategy: :one_for_one`: its children are started one by one at run time and have no order. Use `:one_for_one`; put children that depend on each other under a `Supervisor` you start as one child.",
+    },
     explanation: `
 A \`DynamicSupervisor\` starts children on demand, each independent of the others, so they have no
 order to restart in: \`:one_for_one\` is the only strategy it supports, and

@@ -15,7 +15,8 @@ export default defineRule({
     summary: "A shared ETS table (`:named_table` or `:public`) without `read_concurrency`",
     guideSection: "The Iron Law",
     principle: "The ETS pattern: GenServer owns ETS table, writes serialize through GenServer, reads bypass it entirely with `:read_concurrency`.",
-    premise: "The guide's ETS pattern: the owner writes, readers bypass it with `:read_concurrency`. Evidence: a named or public table, created without `read_concurrency` or `write_concurrency`, that this file reads from functions other processes run (client functions, not the owner's callbacks), and does not update as a counter. A table with no read in the file (its readers are unknown), one only its owner reads, one that other processes write too, or one updated as a counter is not a finding: there the option does not help or makes things slower.",
+    premise:
+      "The guide's ETS pattern: the owner writes, readers bypass it with `:read_concurrency`. Evidence: a named or public table, created without `read_concurrency` or `write_concurrency`, that this file reads from functions other processes run (client functions, not the owner's callbacks), and does not update as a counter. A table with no read in the file (its readers are unknown), one only its owner reads, one that other processes write too, or one updated as a counter is not a finding: there the option does not help or makes things slower.",
     messages: { default: "Other processes read this table, but it is not tuned for concurrent reads. Add `read_concurrency: true`." },
     explanation: `
 The point of putting data in a shared ETS table is that readers bypass the owning process and

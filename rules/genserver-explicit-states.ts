@@ -15,9 +15,11 @@ export default defineRule({
     summary: "A GenServer whose callbacks switch on 3 or more values of one state field: an implicit state machine",
     guideSection: "Abstraction Decision Tree",
     principle: "Request/response? Explicit states? Yes → GenStateMachine.",
-    premise: "The guide's decision tree: explicit states \u2192 GenStateMachine. Evidence: a GenServer's callbacks pattern-match one state field against several atom values, a state machine written by hand.",
+    premise:
+      "The guide's decision tree: explicit states \u2192 GenStateMachine. Evidence: a GenServer's callbacks pattern-match one state field against several atom values, a state machine written by hand.",
     messages: {
-      default: "These callbacks switch on several values of one state field: a state machine written by hand. `:gen_statem` (or `GenStateMachine`) makes the states and their transitions explicit, with state timeouts and postponed events built in.",
+      default:
+        "These callbacks switch on several values of one state field: a state machine written by hand. `:gen_statem` (or `GenStateMachine`) makes the states and their transitions explicit, with state timeouts and postponed events built in.",
       states: "The callbacks switch on {count} values of `{field}` ({values}): a state machine written by hand. `:gen_statem` (or `GenStateMachine`) makes the states and transitions explicit.",
     },
     explanation: `

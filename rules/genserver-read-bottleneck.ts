@@ -10,8 +10,12 @@ export default defineRule({
     summary: "A singleton GenServer whose `handle_call` only reads its state: every reader queues behind one process",
     guideSection: "The Iron Law",
     principle: "Can reads bypass the GenServer via ETS? The ETS pattern: GenServer owns ETS table, writes serialize through GenServer, reads bypass it entirely with `:read_concurrency`.",
-    premise: "The Iron Law: a GenServer is a bottleneck by design — can reads bypass it via ETS? Evidence: one process for everyone (registered under `__MODULE__` or a literal atom, never a via tuple, not one of a pool) answers a `handle_call` that only reads its state and returns it unchanged, and it owns no port, socket or table that would explain serialising. How often and from where it is read is in the callers' files, so the finding is medium unless this file reads it while handling a request.",
-    messages: { default: "Every reader of this state waits in one process's mailbox, one at a time. Keep the data in an ETS table the server owns (`read_concurrency: true`) and read it directly; send only writes through the server." },
+    premise:
+      "The Iron Law: a GenServer is a bottleneck by design — can reads bypass it via ETS? Evidence: one process for everyone (registered under `__MODULE__` or a literal atom, never a via tuple, not one of a pool) answers a `handle_call` that only reads its state and returns it unchanged, and it owns no port, socket or table that would explain serialising. How often and from where it is read is in the callers' files, so the finding is medium unless this file reads it while handling a request.",
+    messages: {
+      default:
+        "Every reader of this state waits in one process's mailbox, one at a time. Keep the data in an ETS table the server owns (`read_concurrency: true`) and read it directly; send only writes through the server.",
+    },
     explanation: `
 A GenServer handles one message at a time. When a single, globally registered server answers
 reads of its state, every process in the system that wants the value queues behind every other
@@ -157,7 +161,10 @@ function sameRequest(sent: SyntaxNode | undefined, pattern: SyntaxNode | undefin
 
 /** Registered under `__MODULE__` or a literal atom, and never under a via tuple: one process for everyone. */
 function isSingleton(module: SyntaxNode): boolean {
-  const names = module.descendantsOfType("pair").filter((pair) => keywordKey(pair) === "name").map((pair) => pair.childForFieldName("value"));
+  const names = module
+    .descendantsOfType("pair")
+    .filter((pair) => keywordKey(pair) === "name")
+    .map((pair) => pair.childForFieldName("value"));
   return names.some((n) => n?.text === "__MODULE__" || n?.type === "atom") && !names.some((n) => n?.type === "tuple");
 }
 

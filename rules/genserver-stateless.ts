@@ -1,14 +1,4 @@
-import {
-  definitionBody,
-  definitionGuard,
-  definitionParameters,
-  effectiveArguments,
-  identifierUses,
-  isStaticValue,
-  keywordValue,
-  localCallee,
-  remoteCallee,
-} from "../src/engine/elixir.js";
+import { definitionBody, definitionGuard, definitionParameters, effectiveArguments, identifierUses, isStaticValue, keywordValue, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
@@ -50,10 +40,12 @@ export default defineRule({
     summary: "A GenServer that holds no state: its calls only compute replies from their arguments",
     guideSection: "The Iron Law",
     principle: "Don't wrap stateless functions in GenServer. Don't create GenServer \"for organization\".",
-    premise: "The guide: don't wrap stateless functions in GenServer; don't create GenServer for organization. Evidence: every `handle_call`/`handle_cast` computes its reply from the message alone and returns the state untouched, the module handles no other messages, and the process exists for nothing else — no timer, subscription, monitor, link, trapped exit, table, port or socket — and its docs do not say it serialises access on purpose. A single named process that callers wait on (`handle_call`) is high confidence; one started without a fixed name (one of a pool, one per job or per node) or that only receives casts is medium: nobody queues behind it.",
+    premise:
+      "The guide: don't wrap stateless functions in GenServer; don't create GenServer for organization. Evidence: every `handle_call`/`handle_cast` computes its reply from the message alone and returns the state untouched, the module handles no other messages, and the process exists for nothing else — no timer, subscription, monitor, link, trapped exit, table, port or socket — and its docs do not say it serialises access on purpose. A single named process that callers wait on (`handle_call`) is high confidence; one started without a fixed name (one of a pool, one per job or per node) or that only receives casts is medium: nobody queues behind it.",
     messages: {
       default: "This GenServer never reads or changes its state: every caller queues behind one process to run what could be a plain function. Make these plain module functions.",
-      notShared: "This GenServer never reads or changes its state: the process adds a mailbox and a failure point to work a plain function (or a `Task` under a `Task.Supervisor`) would do. Make these plain module functions unless the process exists for something this file does not show.",
+      notShared:
+        "This GenServer never reads or changes its state: the process adds a mailbox and a failure point to work a plain function (or a `Task` under a `Task.Supervisor`) would do. Make these plain module functions unless the process exists for something this file does not show.",
     },
     explanation: `
 A GenServer handles **one message at a time**. Wrapping stateless computation in one turns a

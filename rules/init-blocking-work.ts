@@ -7,7 +7,6 @@ import { isInSpawnedFunction } from "../src/engine/semantic/processes.js";
 /** Servers that start other GenServers: their `init/1` is not the one a caller waits on. */
 const SERVER_BEHAVIOURS = new Set(["GenServer", "Agent", "GenStage"]);
 
-
 export default defineRule({
   meta: {
     id: "init-blocking-work",
@@ -15,8 +14,13 @@ export default defineRule({
     summary: "Blocking work in a GenServer's `init/1` (database, HTTP, files, sleeps, calls)",
     guideSection: "GenServer Patterns",
     principle: "Use `handle_continue/2` for post-init work—keeps `init/1` fast and non-blocking.",
-    premise: "The guide: use `handle_continue/2` for post-init work — keep `init/1` fast and non-blocking. Evidence: `init/1`, or a function it calls in the same process, does network or database I/O, runs a command or sleeps, and nothing shows that the caller needs the work finished: `init/1` never returns `:ignore` or `{:stop, …}` as a deliberate boot gate, and the docs do not promise a blocking start. Work reached only through a spawned function, and cheap local reads, are not findings. Whether the process that starts this server needs the work finished first is decided outside the file (its supervisor, its siblings, its callers), so findings are medium confidence: listed, not commented, unless a policy asks for them.",
-    messages: { call: "{call} blocks `init/1`, and with it the process that starts this server and its supervisor's start-up. Return `{:ok, state, {:continue, …}}` and do this in `handle_continue/2`.", default: "`init/1` blocks the process that starts this server — and its whole supervisor's start-up — until this returns. Return `{:ok, state, {:continue, :load}}` and do the work in `handle_continue/2`." },
+    premise:
+      "The guide: use `handle_continue/2` for post-init work — keep `init/1` fast and non-blocking. Evidence: `init/1`, or a function it calls in the same process, does network or database I/O, runs a command or sleeps, and nothing shows that the caller needs the work finished: `init/1` never returns `:ignore` or `{:stop, …}` as a deliberate boot gate, and the docs do not promise a blocking start. Work reached only through a spawned function, and cheap local reads, are not findings. Whether the process that starts this server needs the work finished first is decided outside the file (its supervisor, its siblings, its callers), so findings are medium confidence: listed, not commented, unless a policy asks for them.",
+    messages: {
+      call: "{call} blocks `init/1`, and with it the process that starts this server and its supervisor's start-up. Return `{:ok, state, {:continue, …}}` and do this in `handle_continue/2`.",
+      default:
+        "`init/1` blocks the process that starts this server — and its whole supervisor's start-up — until this returns. Return `{:ok, state, {:continue, :load}}` and do the work in `handle_continue/2`.",
+    },
     explanation: `
 \`GenServer.start_link/3\` does not return until \`init/1\` does. A supervisor starts its children
 one at a time, so a slow \`init/1\` delays every sibling after it and, at boot, the whole

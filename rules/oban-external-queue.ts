@@ -21,10 +21,13 @@ export default defineRule({
     severity: "warning",
     summary: "An Oban worker that consumes an external queue (SQS, RabbitMQ, Kafka, Pub/Sub)",
     guideSection: "Broadway vs Oban: Different Problems",
-    principle: "Broadway: external queues (SQS, Kafka, RabbitMQ) — data ingestion with batching. Oban: background jobs with database persistence. Using Oban for external queue consumption is a red flag (use Broadway).",
-    premise: "The guide: use Broadway for external queues, not Oban. Evidence: code an Oban worker's `perform/1` reaches takes messages off an external broker (SQS receive, AMQP get, Kafka fetch\u2026); publishing to a broker is fine.",
+    principle:
+      "Broadway: external queues (SQS, Kafka, RabbitMQ) — data ingestion with batching. Oban: background jobs with database persistence. Using Oban for external queue consumption is a red flag (use Broadway).",
+    premise:
+      "The guide: use Broadway for external queues, not Oban. Evidence: code an Oban worker's `perform/1` reaches takes messages off an external broker (SQS receive, AMQP get, Kafka fetch\u2026); publishing to a broker is fine.",
     messages: {
-      default: "Polling an external queue from an Oban job gives you neither tool's strengths: no back-pressure, batching or acknowledgements per message, and a database row per poll. Consume the queue with a Broadway pipeline (BroadwaySQS, BroadwayRabbitMQ, BroadwayKafka, BroadwayCloudPubSub).",
+      default:
+        "Polling an external queue from an Oban job gives you neither tool's strengths: no back-pressure, batching or acknowledgements per message, and a database row per poll. Consume the queue with a Broadway pipeline (BroadwaySQS, BroadwayRabbitMQ, BroadwayKafka, BroadwayCloudPubSub).",
       consumer: "`{call}` consumes an external queue from an Oban job: no back-pressure, batching or per-message acknowledgement. Consume it with a Broadway pipeline instead.",
     },
     explanation: `

@@ -13,9 +13,11 @@ export default defineRule({
     summary: "A supervisor allowed so many restarts that a crash loop hammers what its children depend on",
     guideSection: "Supervision Strategies Encode Dependencies",
     principle: "Use `:max_restarts` and `:max_seconds` to prevent restart loops. Handle expected failures in the producer; reserve max_restarts for unexpected bugs.",
-    premise: "The guide: use `:max_restarts` and `:max_seconds` to prevent restart loops; handle expected failures in the process and reserve restarts for unexpected bugs. Evidence: a supervisor's `max_restarts` at or above the threshold (100 by default), with no reason written right above or beside it.",
+    premise:
+      "The guide: use `:max_restarts` and `:max_seconds` to prevent restart loops; handle expected failures in the process and reserve restarts for unexpected bugs. Evidence: a supervisor's `max_restarts` at or above the threshold (100 by default), with no reason written right above or beside it.",
     messages: {
-      default: "A restart intensity this high turns a crash loop into a storm: the children restart again and again against the database or service that made them fail. Keep the default (3 in 5 s) and handle expected failures (connection loss, rate limits) in the process.",
+      default:
+        "A restart intensity this high turns a crash loop into a storm: the children restart again and again against the database or service that made them fail. Keep the default (3 in 5 s) and handle expected failures (connection loss, rate limits) in the process.",
       value: "`max_restarts: {value}` turns a crash loop into a storm against whatever the children depend on. Keep the default (3 in 5 s) and handle expected failures in the process.",
     },
     explanation: `

@@ -24,10 +24,13 @@ export default defineRule({
     summary: "A process started outside any supervisor (`spawn`, `spawn_link`, `Process.spawn`, `Task.start`)",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "Use Task.Supervisor for: production code, graceful shutdown, observability.",
-    premise: "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done, not a helper whose only work is stopping another process, nor one whose result the spawner waits to receive — and with no comment right above saying why it lives outside the tree. A fire-and-forget process (its pid unused) is high confidence; one whose pid the code keeps and manages, or whose function handles and logs its own failure, is medium.",
+    premise:
+      "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done, not a helper whose only work is stopping another process, nor one whose result the spawner waits to receive — and with no comment right above saying why it lives outside the tree. A fire-and-forget process (its pid unused) is high confidence; one whose pid the code keeps and manages, or whose function handles and logs its own failure, is medium.",
     messages: {
-      default: "This process runs outside the supervision tree: shutdown does not wait for it and its crash is only a log line. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor` (or an Oban job, if the work must survive a restart).",
-      managed: "This process is managed by pid outside the supervision tree: shutdown does not wait for it. If it must finish its work, start it under a `Task.Supervisor` and end it with a `{:shutdown, reason}` exit.",
+      default:
+        "This process runs outside the supervision tree: shutdown does not wait for it and its crash is only a log line. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor` (or an Oban job, if the work must survive a restart).",
+      managed:
+        "This process is managed by pid outside the supervision tree: shutdown does not wait for it. If it must finish its work, start it under a `Task.Supervisor` and end it with a `{:shutdown, reason}` exit.",
     },
     explanation: `
 A process started with \`spawn/1,3\`, \`spawn_link/1,3\`, \`Process.spawn\` or \`Task.start/1,3\` lives
@@ -57,7 +60,7 @@ For work that must not be lost when the node stops, use a persistent job queue (
 `,
   refine({ report, module, fun }, file) {
     const clause = file.semantics.model.clauseAt(report);
-    const definedHere = (name: string) => (clause?.module?.functions.has(name) ?? false);
+    const definedHere = (name: string) => clause?.module?.functions.has(name) ?? false;
     if (!isProcessStart(report, module?.text, fun?.text ?? "", definedHere) || isStartResult(report) || isWatched(report)) return null;
     const body = enclosingBody(report);
     if ((fun?.text === "spawn_link" && trapsExits(report)) || hasBoundedLife(report) || onlyStopsProcesses(report) || isAwaitedBySpawner(report, body)) return null;
@@ -241,7 +244,9 @@ function onlyStopsProcesses(call: SyntaxNode): boolean {
 function isAwaitedBySpawner(call: SyntaxNode, body: SyntaxNode): boolean {
   const spawned = effectiveArguments(call)[0];
   if (spawned?.type !== "anonymous_function") return false;
-  const callers = assignments(body).filter(([, right]) => right.text === "self()").map(([left]) => left.text);
+  const callers = assignments(body)
+    .filter(([, right]) => right.text === "self()")
+    .map(([left]) => left.text);
   const reportsBack = spawned.descendantsOfType("call").some((c) => localCallee(c) === "send" && callers.includes(effectiveArguments(c)[0]?.text ?? ""));
   return reportsBack && body.descendantsOfType("call").some((c) => localCallee(c) === "receive" && c.startIndex > call.endIndex);
 }
@@ -276,7 +281,9 @@ function isMonitoredBySpawner(call: SyntaxNode, body: SyntaxNode): boolean {
   if (names.length === 0) return false;
   const options = effectiveArguments(call).slice(1);
   if (options.some((option) => option.text.includes(":monitor") || assignments(body).some(([left, right]) => left.text === option.text && right.text.includes(":monitor")))) return true;
-  const generated = assignments(body, "<-").filter(([, right]) => names.includes(right.text)).map(([left]) => left.text);
+  const generated = assignments(body, "<-")
+    .filter(([, right]) => names.includes(right.text))
+    .map(([left]) => left.text);
   return body.descendantsOfType("call").some((monitor) => isRemoteCall(monitor, "Process", ["monitor"]) && [...names, ...generated].includes(effectiveArguments(monitor)[0]?.text ?? ""));
 }
 
@@ -289,11 +296,16 @@ function isEndedByOwner(call: SyntaxNode, body: SyntaxNode): boolean {
 /** `caller = self()` and the spawned code calls `Process.monitor(caller)`, itself or through a local function. */
 function monitorsSpawner(call: SyntaxNode, body: SyntaxNode, module: SyntaxNode): boolean {
   const spawned = effectiveArguments(call)[0];
-  const callers = assignments(body).filter(([, right]) => right.text === "self()").map(([left]) => left.text);
+  const callers = assignments(body)
+    .filter(([, right]) => right.text === "self()")
+    .map(([left]) => left.text);
   if (!spawned || callers.length === 0) return false;
   const monitors = (code: SyntaxNode) => code.descendantsOfType("call").some((c) => isRemoteCall(c, "Process", ["monitor"]));
   if (monitors(spawned)) return callers.some((caller) => spawned.text.includes(`Process.monitor(${caller})`));
-  const helpers = spawned.descendantsOfType("call").filter((c) => callers.some((caller) => identifierUses(c, caller).length > 0)).map(localCallee);
+  const helpers = spawned
+    .descendantsOfType("call")
+    .filter((c) => callers.some((caller) => identifierUses(c, caller).length > 0))
+    .map(localCallee);
   return moduleDefinitions(module).some((def) => helpers.includes(definitionName(def)) && monitors(def));
 }
 

@@ -14,8 +14,11 @@ export default defineRule({
     summary: "`:one_for_all` or `:rest_for_one` without a comment saying how the children depend on each other",
     guideSection: "Supervision Strategies Encode Dependencies",
     principle: "Think about failure cascades BEFORE coding. No supervision strategy reasoning is a red flag.",
-    premise: "The guide: supervision strategies encode dependencies; no supervision strategy reasoning is a red flag. Evidence: `:one_for_all` or `:rest_for_one` with no reason written beside it (a comment right above or on its line, or a module doc about the tree's restarts and dependencies), over children that are not the standard idiom (registries and supervisors first, then the one process that uses them). Generated boilerplate (\"See … for other strategies\") is not a reason. High confidence when the children are listed in the same function, medium otherwise.",
-    messages: { default: "This strategy restarts healthy children when one fails: it encodes a dependency between them. Say which in a comment beside it, so the next change keeps the order and the reason." },
+    premise:
+      'The guide: supervision strategies encode dependencies; no supervision strategy reasoning is a red flag. Evidence: `:one_for_all` or `:rest_for_one` with no reason written beside it (a comment right above or on its line, or a module doc about the tree\'s restarts and dependencies), over children that are not the standard idiom (registries and supervisors first, then the one process that uses them). Generated boilerplate ("See … for other strategies") is not a reason. High confidence when the children are listed in the same function, medium otherwise.',
+    messages: {
+      default: "This strategy restarts healthy children when one fails: it encodes a dependency between them. Say which in a comment beside it, so the next change keeps the order and the reason.",
+    },
     explanation: `
 A supervision strategy is a statement about dependencies:
 
@@ -59,7 +62,7 @@ A comment on the same line or right above it, or a module doc that explains the 
   examples: {
     valid: [
       {
-        note: "The standard two-child idiom (a registry, or a supervisor, then the process that uses it), a module doc that explains the restarts, and options built with `++`: the generated \"See … for other strategies\" comment is not a reason, but the moduledoc is.",
+        note: 'The standard two-child idiom (a registry, or a supervisor, then the process that uses it), a module doc that explains the restarts, and options built with `++`: the generated "See … for other strategies" comment is not a reason, but the moduledoc is.',
         code: `
 defmodule MyApp.Unique do
   def start_link(_) do

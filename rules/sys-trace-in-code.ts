@@ -9,9 +9,11 @@ export default defineRule({
     summary: "`:sys` debugging (`trace`, `get_state`, `replace_state`, `install`) left in production code",
     guideSection: ":sys Debugs ANY OTP Process",
     principle: "`:sys.trace(pid, true)` — trace events (TURN OFF when done!).",
-    premise: "The guide: `:sys` debugs any OTP process (and tracing must be turned off when done). Evidence: production code calls `:sys.get_state`, `replace_state`, `install`, or turns tracing on — not release handling (state replaced between `:sys.suspend` and `:sys.resume`), and not where the docs say why. A call with its own deadline or inside a `catch` is introspection tooling written for processes that may not answer: medium confidence.",
+    premise:
+      "The guide: `:sys` debugs any OTP process (and tracing must be turned off when done). Evidence: production code calls `:sys.get_state`, `replace_state`, `install`, or turns tracing on — not release handling (state replaced between `:sys.suspend` and `:sys.resume`), and not where the docs say why. A call with its own deadline or inside a `catch` is introspection tooling written for processes that may not answer: medium confidence.",
     messages: {
-      default: "`:sys` is a debugging tool: it works through the process's own mailbox, bypasses its API and, for tracing, prints every event. Use it from IEx; expose what production code needs through the process's API.",
+      default:
+        "`:sys` is a debugging tool: it works through the process's own mailbox, bypasses its API and, for tracing, prints every event. Use it from IEx; expose what production code needs through the process's API.",
       traceOn: "`:sys.trace(pid, true)` prints every event of the process until it is turned off: a debugging switch left on. Remove it, or use `:telemetry` for what production needs to see.",
     },
     explanation: `
@@ -120,7 +122,12 @@ const SYS_MENTION = /:sys\b|\bsys\.(get_state|replace_state|install)/;
 /** Inside `try … catch`/`rescue`, or in a function with a `catch` clause of its own. */
 function isCaught(call: SyntaxNode): boolean {
   for (let n: SyntaxNode | null = call.parent; n; n = n.parent) {
-    if (n.type === "call" && (localCallee(n) === "try" || /^defp?$/.test(localCallee(n) ?? "")) && n.namedChildren.some((c) => c.type === "do_block" && c.namedChildren.some((b) => b.type === "catch_block" || b.type === "rescue_block"))) return true;
+    if (
+      n.type === "call" &&
+      (localCallee(n) === "try" || /^defp?$/.test(localCallee(n) ?? "")) &&
+      n.namedChildren.some((c) => c.type === "do_block" && c.namedChildren.some((b) => b.type === "catch_block" || b.type === "rescue_block"))
+    )
+      return true;
   }
   return false;
 }

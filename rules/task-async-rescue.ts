@@ -12,8 +12,12 @@ export default defineRule({
     summary: "A linked task awaited inside `try … rescue/catch`: the rescue cannot catch the task's crash",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "`Task.async/1` — on task crash: caller crashes (linked, unsupervised). `Task.Supervisor.async_nolink/2` — caller survives, can handle error.",
-    premise: "The guide: `Task.async` \u2014 on task crash, the caller crashes (linked); only `async_nolink` lets the caller survive and handle the error. Evidence: a linked task (`Task.async`, `Task.Supervisor.async`) awaited inside `try \u2026 rescue/catch` that is meant to handle its failure, which the link kills first.",
-    messages: { default: "This task is linked to the caller: when it crashes, the exit signal kills the caller before `rescue`/`catch` around the await can run. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` from `Task.yield/2`." },
+    premise:
+      "The guide: `Task.async` \u2014 on task crash, the caller crashes (linked); only `async_nolink` lets the caller survive and handle the error. Evidence: a linked task (`Task.async`, `Task.Supervisor.async`) awaited inside `try \u2026 rescue/catch` that is meant to handle its failure, which the link kills first.",
+    messages: {
+      default:
+        "This task is linked to the caller: when it crashes, the exit signal kills the caller before `rescue`/`catch` around the await can run. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` from `Task.yield/2`.",
+    },
     explanation: `
 \`try … rescue\` and \`catch\` handle errors raised in the **calling** process. A task started with
 \`Task.async\` or \`Task.Supervisor.async\` is **linked** to its caller: when the task crashes, it
@@ -121,7 +125,12 @@ function tryBody(call: SyntaxNode): SyntaxNode[] {
 
 /** The arguments of every `Task.await…`/`Task.yield…` inside `scopes`. */
 function awaitsIn(scopes: readonly SyntaxNode[]): SyntaxNode[][] {
-  return scopes.flatMap((scope) => scope.descendantsOfType("call").filter((c) => isRemoteCall(c, "Task", AWAITS)).map(effectiveArguments));
+  return scopes.flatMap((scope) =>
+    scope
+      .descendantsOfType("call")
+      .filter((c) => isRemoteCall(c, "Task", AWAITS))
+      .map(effectiveArguments),
+  );
 }
 
 /** `Task.async(…) |> Task.await()` or `Task.await(Task.async(…))`. */

@@ -13,11 +13,15 @@ export default defineRule({
     summary: "`Task.async` whose crash would take down a caller that cannot afford it: never awaited, or in a long-lived process that tries to handle the failure",
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "`Task.async` spawns a linked process—if task crashes, caller crashes too. Use Task.Supervisor for production code.",
-    premise: "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it); or the code tries to survive the task's failure — a `{:exit, _}` clause that carries on (logs, retries, falls back) instead of raising, in the function or in the helper it hands its tasks to — which a linked task never lets run; or a long-lived stateful process (a GenServer, a state machine) keeps the task and handles its reply or `:DOWN` by message. An awaited fan-out, which should fail as a whole, is not a finding, nor is the run-with-a-timeout idiom `Task.yield || Task.shutdown`, a task whose body handles its own errors, or one started inside another task. In a LiveView, whose state a remount rebuilds, findings are medium confidence.",
+    premise:
+      "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it); or the code tries to survive the task's failure — a `{:exit, _}` clause that carries on (logs, retries, falls back) instead of raising, in the function or in the helper it hands its tasks to — which a linked task never lets run; or a long-lived stateful process (a GenServer, a state machine) keeps the task and handles its reply or `:DOWN` by message. An awaited fan-out, which should fail as a whole, is not a finding, nor is the run-with-a-timeout idiom `Task.yield || Task.shutdown`, a task whose body handles its own errors, or one started inside another task. In a LiveView, whose state a remount rebuilds, findings are medium confidence.",
     messages: {
-      default: "This task is never awaited: it is linked to the caller, so its crash takes the caller down, and nothing waits for it on shutdown. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor`.",
-      handled: "This task is linked to {process}: if it crashes, the process and its state go down before the failure handling here runs. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` (or the `:DOWN` message).",
-      linkedToProcess: "This task is linked to {process}: if it crashes, the process and its state go down with it. If that is not intended, use `Task.Supervisor.async_nolink/2` and handle the failure.",
+      default:
+        "This task is never awaited: it is linked to the caller, so its crash takes the caller down, and nothing waits for it on shutdown. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor`.",
+      handled:
+        "This task is linked to {process}: if it crashes, the process and its state go down before the failure handling here runs. Use `Task.Supervisor.async_nolink/2` and handle `{:exit, reason}` (or the `:DOWN` message).",
+      linkedToProcess:
+        "This task is linked to {process}: if it crashes, the process and its state go down with it. If that is not intended, use `Task.Supervisor.async_nolink/2` and handle the failure.",
       stream: "`Task.async_stream` links every task to {process}: one crash takes it and its state down, before the `{:exit, _}` handling here runs. Use `Task.Supervisor.async_stream_nolink/4`.",
     },
     explanation: `
@@ -320,7 +324,10 @@ function handlesOwnErrors(async: SyntaxNode): boolean {
 /** The text of a `try`'s `rescue` and `catch` blocks. */
 function handlers(tryCall: SyntaxNode): string {
   const block = tryCall.namedChildren.find((c) => c.type === "do_block");
-  return (block?.namedChildren ?? []).filter((c) => c.type === "rescue_block" || c.type === "catch_block").map((c) => c.text).join("\n");
+  return (block?.namedChildren ?? [])
+    .filter((c) => c.type === "rescue_block" || c.type === "catch_block")
+    .map((c) => c.text)
+    .join("\n");
 }
 
 /**

@@ -27,7 +27,14 @@ const otpReview: ApplicationFunction = (app, options) => {
       let queue: ReviewQueue;
       let stop: () => Promise<void>;
       if (settings.redisUrl) {
-        const redis = new RedisReviewQueue(worker, log, { url: settings.redisUrl, prefix: settings.redisPrefix, concurrency: settings.concurrency, abandon, lockMs: settings.jobLockMs, stalledCheckMs: Math.ceil(settings.jobLockMs / 2) });
+        const redis = new RedisReviewQueue(worker, log, {
+          url: settings.redisUrl,
+          prefix: settings.redisPrefix,
+          concurrency: settings.concurrency,
+          abandon,
+          lockMs: settings.jobLockMs,
+          stalledCheckMs: Math.ceil(settings.jobLockMs / 2),
+        });
         queue = redis;
         stop = () => redis.close(settings.shutdownGraceMs);
         log.info({ concurrency: settings.concurrency }, "reviews go through the Redis queue");

@@ -27,9 +27,9 @@ export interface AppOptions {
 export function createApp(options: AppOptions): ApplicationFunction {
   return (app, { addHandler }) => {
     const makeQueue = options.makeQueue ?? ((worker, log, abandon) => new InProcessReviewQueue(worker, log, { abandon }));
-    let queue: ReviewQueue | undefined;
-    const metrics = new ServiceMetrics(() => queue!.depth());
-    queue = makeQueue(reviewWorker(app, options.appId, options.rules ?? allRules, options.analyser, metrics, options.docsBaseUrl), app.log, abandonReview(app, metrics));
+    // The gauge asks the queue only when scraped, by which time it exists.
+    const metrics = new ServiceMetrics(() => queue.depth());
+    const queue = makeQueue(reviewWorker(app, options.appId, options.rules ?? allRules, options.analyser, metrics, options.docsBaseUrl), app.log, abandonReview(app, metrics));
     app.onAny((context) => void metrics.deliveries.inc({ event: context.name }));
     registerHandlers(app, queue, options.appId);
     addHandler(opsHandler(queue, metrics));

@@ -15,14 +15,24 @@ export function reviewWorker(app: Probot, appId: number, rules: readonly Rule[],
     const octokit = await app.auth(job.installationId);
     countRequests(octokit, metrics);
     const pullNumbers = job.pullNumber === undefined ? await pullRequestsForCommit(octokit, job.owner, job.repo, job.headSha) : [job.pullNumber];
-    if (pullNumbers.length === 0) app.log.info({ repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId }, "no open pull request has this commit as its head; nothing to review");
+    if (pullNumbers.length === 0)
+      app.log.info({ repo: `${job.owner}/${job.repo}`, sha: job.headSha, deliveryId: job.deliveryId }, "no open pull request has this commit as its head; nothing to review");
     for (const pullNumber of pullNumbers) {
       const started = performance.now();
-      app.log.info({ repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, trigger: job.trigger, deliveryId: job.deliveryId, ...(job.checkRunId ? { resumedCheckRun: job.checkRunId } : {}) }, "review started");
+      app.log.info(
+        { repo: `${job.owner}/${job.repo}`, pr: pullNumber, sha: job.headSha, trigger: job.trigger, deliveryId: job.deliveryId, ...(job.checkRunId ? { resumedCheckRun: job.checkRunId } : {}) },
+        "review started",
+      );
       const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber, headSha: job.headSha, defaultBranch: job.defaultBranch, appId });
       // An interrupted attempt's run is this commit's run: complete it (one pull request per job when it is known).
       const resumedRun = job.pullNumber === undefined ? undefined : job.checkRunId;
-      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser, { superseded, ...(resumedRun ? { checkRunId: resumedRun } : {}), onCheckRunStarted: rememberCheckRun, resumed, ...(docsBaseUrl ? { docsBaseUrl } : {}) });
+      const summary = await reviewPullRequest(platform, job.headSha, rules, analyser, {
+        superseded,
+        ...(resumedRun ? { checkRunId: resumedRun } : {}),
+        onCheckRunStarted: rememberCheckRun,
+        resumed,
+        ...(docsBaseUrl ? { docsBaseUrl } : {}),
+      });
       metrics.reviews.inc({ outcome: summary.conclusion });
       metrics.reviewDuration.observe((performance.now() - started) / 1000);
       metrics.incompleteFiles.inc(summary.incompleteFiles ?? 0);

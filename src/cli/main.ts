@@ -32,34 +32,56 @@ program
   .argument("[paths...]", "files and folders to analyse")
   .option("--diff <git-ref>", "only report findings on lines changed since this git revision, as the app scopes a pull request")
   .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
-  .addOption(new Option("--format <format>", "output format: text, json, sarif (SARIF 2.1.0, for code scanning), or github (workflow commands that annotate a pull request in GitHub Actions)").choices(["text", "json", "sarif", "github"]).default("text"))
+  .addOption(
+    new Option("--format <format>", "output format: text, json, sarif (SARIF 2.1.0, for code scanning), or github (workflow commands that annotate a pull request in GitHub Actions)")
+      .choices(["text", "json", "sarif", "github"])
+      .default("text"),
+  )
   .option("--all", "also show findings below the policy's confidence threshold (medium confidence by default); they never fail the run")
   .option("--file-time <ms>", "skip a file whose analysis takes more CPU time (default: OTP_REVIEW_FILE_TIME_MS or 5000)", positiveInteger)
   .option("--file-memory <mb>", "skip a file whose analysis needs more memory (default: OTP_REVIEW_FILE_MEMORY_MB or 512)", positiveInteger)
   .option("-q, --quiet", "print the findings only: no summary line, no notes")
-  .action(async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json" | "sarif" | "github"; all?: boolean; fileTime?: number; fileMemory?: number; quiet?: boolean }) => {
-    const { budget, processes } = sandboxSettingsFromEnv(process.env);
-    const analyser = new ProcessPoolAnalyser({ budget: { timeMs: options.fileTime ?? budget.timeMs, memoryMb: options.fileMemory ?? budget.memoryMb }, ...(processes === undefined ? {} : { processes }) });
-    const started = performance.now();
-    const { findings: all, notes, failOn, isConfident, root, files, rules } = await check({
-      paths,
-      cwd: process.cwd(),
-      analyser,
-      ...(process.env.OTP_REVIEW_DOCS_URL ? { docsBaseUrl: process.env.OTP_REVIEW_DOCS_URL } : {}),
-      ...(options.diff === undefined ? {} : { diff: options.diff }),
-      ...(options.config === undefined ? {} : { config: options.config }),
-    }).finally(() => analyser.close());
-    const findings = options.all ? all : all.filter(isConfident);
-    // Text for people, relative to where they stand; JSON for tools, relative to the repository root, as the app reports.
-    const here = (path: string) => relative(process.cwd(), resolve(root, path)) || path;
-    const report = { json: () => formatJson(findings, notes), sarif: () => formatSarif(findings, notes, rules, packageVersion()), github: () => formatGithub(findings), text: () => formatText(findings.map((f) => ({ ...f, path: here(f.path) }))) };
-    process.stdout.write(report[options.format]());
-    if (!options.quiet) {
-      if (options.format === "text" || options.format === "github") process.stderr.write(formatNotes(notes.map((n) => (n.path ? { ...n, path: here(n.path) } : n))));
-      process.stderr.write(formatSummary(files, all, findings.length, (performance.now() - started) / 1000));
-    }
-    process.exitCode = findings.some((f) => isConfident(f) && fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
-  });
+  .action(
+    async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json" | "sarif" | "github"; all?: boolean; fileTime?: number; fileMemory?: number; quiet?: boolean }) => {
+      const { budget, processes } = sandboxSettingsFromEnv(process.env);
+      const analyser = new ProcessPoolAnalyser({
+        budget: { timeMs: options.fileTime ?? budget.timeMs, memoryMb: options.fileMemory ?? budget.memoryMb },
+        ...(processes === undefined ? {} : { processes }),
+      });
+      const started = performance.now();
+      const {
+        findings: all,
+        notes,
+        failOn,
+        isConfident,
+        root,
+        files,
+        rules,
+      } = await check({
+        paths,
+        cwd: process.cwd(),
+        analyser,
+        ...(process.env.OTP_REVIEW_DOCS_URL ? { docsBaseUrl: process.env.OTP_REVIEW_DOCS_URL } : {}),
+        ...(options.diff === undefined ? {} : { diff: options.diff }),
+        ...(options.config === undefined ? {} : { config: options.config }),
+      }).finally(() => analyser.close());
+      const findings = options.all ? all : all.filter(isConfident);
+      // Text for people, relative to where they stand; JSON for tools, relative to the repository root, as the app reports.
+      const here = (path: string) => relative(process.cwd(), resolve(root, path)) || path;
+      const report = {
+        json: () => formatJson(findings, notes),
+        sarif: () => formatSarif(findings, notes, rules, packageVersion()),
+        github: () => formatGithub(findings),
+        text: () => formatText(findings.map((f) => ({ ...f, path: here(f.path) }))),
+      };
+      process.stdout.write(report[options.format]());
+      if (!options.quiet) {
+        if (options.format === "text" || options.format === "github") process.stderr.write(formatNotes(notes.map((n) => (n.path ? { ...n, path: here(n.path) } : n))));
+        process.stderr.write(formatSummary(files, all, findings.length, (performance.now() - started) / 1000));
+      }
+      process.exitCode = findings.some((f) => isConfident(f) && fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
+    },
+  );
 
 program
   .command("config")
@@ -68,7 +90,9 @@ program
   .action(async (options: { config?: string }) => {
     const { policy, source, provenance } = await loadLocalPolicy(process.cwd(), options.config);
     const settings = describePolicy(policy, provenance, ["rules"]);
-    process.stdout.write(`# effective policy, from ${source}\n${settings}\n# rules: each rule's effective severity and options, and what set them\nrules:\n${indent(formatEffectiveRules(policy, provenance))}\n`);
+    process.stdout.write(
+      `# effective policy, from ${source}\n${settings}\n# rules: each rule's effective severity and options, and what set them\nrules:\n${indent(formatEffectiveRules(policy, provenance))}\n`,
+    );
   });
 
 program

@@ -21,7 +21,13 @@ export function formatRules(): string {
 /** `otp-review explain <id>`: the rule's documentation page, as Markdown. */
 export function explainRule(id: string): string {
   const rule = rules.find((r) => r.meta.id === id);
-  if (!rule) throw new UsageError(`no rule \`${id}\`.${didYouMean(id, rules.map((r) => r.meta.id))} \`otp-review rules\` lists them.`);
+  if (!rule)
+    throw new UsageError(
+      `no rule \`${id}\`.${didYouMean(
+        id,
+        rules.map((r) => r.meta.id),
+      )} \`otp-review rules\` lists them.`,
+    );
   return renderRuleDoc(rule);
 }
 

@@ -28,7 +28,8 @@ export const MAX_POLICY_BYTES = 64 * 1024;
 
 export function parsePolicy(text: string, file: string, rules: readonly Rule[]): ParsedPolicy {
   const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_POLICY_BYTES) return { ok: false, errors: [{ file, keyPath: "", line: 1, message: `the file is ${Math.ceil(bytes / 1024)} KiB; a policy may be at most ${MAX_POLICY_BYTES / 1024} KiB` }] };
+  if (bytes > MAX_POLICY_BYTES)
+    return { ok: false, errors: [{ file, keyPath: "", line: 1, message: `the file is ${Math.ceil(bytes / 1024)} KiB; a policy may be at most ${MAX_POLICY_BYTES / 1024} KiB` }] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -61,7 +62,10 @@ function schemaProblem(issue: z.core.$ZodIssue, raw: Record<string, unknown>): {
   }
   if (issue.path[0] === "rules" && issue.path.length === 2) {
     const hint = typeof written === "string" ? didYouMean(written, SEVERITY_WORDS) : "";
-    return { path: issue.path, message: `${shown} is not a rule setting; expected a severity (${SEVERITY_WORDS.join(", ")}) or a map such as \`{ severity: warning, confidence: medium }\` with the rule's options.${hint}` };
+    return {
+      path: issue.path,
+      message: `${shown} is not a rule setting; expected a severity (${SEVERITY_WORDS.join(", ")}) or a map such as \`{ severity: warning, confidence: medium }\` with the rule's options.${hint}`,
+    };
   }
   return { path: issue.path, message: `${issue.message}.` };
 }
@@ -104,7 +108,8 @@ function checkRules(policy: Policy, rules: readonly Rule[]): Array<{ path: strin
     for (const [option, value] of Object.entries(setting)) {
       if (option === "severity" || option === "confidence") continue;
       const known = rule.options?.[option];
-      if (!known) problems.push({ path: ["rules", id, option], message: `\`${id}\` has no option \`${option}\`.${didYouMean(option, Object.keys(rule.options ?? {}))}${rule.options ? "" : " It takes none."}` });
+      if (!known)
+        problems.push({ path: ["rules", id, option], message: `\`${id}\` has no option \`${option}\`.${didYouMean(option, Object.keys(rule.options ?? {}))}${rule.options ? "" : " It takes none."}` });
       else if (typeof value !== typeof known.default) problems.push({ path: ["rules", id, option], message: `\`${option}\` must be a ${typeof known.default} (${known.description}).` });
     }
   }

@@ -12,9 +12,7 @@ export interface PolicyFile {
 /** For each top-level setting, the file it came from (or the defaults). */
 export type Provenance = Readonly<Record<string, string>>;
 
-export type ResolvedPolicy =
-  | { ok: true; policy: Policy; source: string; overrides: string[]; provenance: Provenance }
-  | { ok: false; errors: ConfigError[] };
+export type ResolvedPolicy = { ok: true; policy: Policy; source: string; overrides: string[]; provenance: Provenance } | { ok: false; errors: ConfigError[] };
 
 /**
  * The effective policy of a repository: the organisation's file, refined key by key by the
@@ -26,7 +24,8 @@ export function resolvePolicy(files: { org?: PolicyFile; repo?: PolicyFile }, ru
   const org = files.org ? parsePolicy(files.org.text, files.org.source, rules) : undefined;
   const repo = files.repo ? parsePolicy(files.repo.text, files.repo.source, rules) : undefined;
   const errors = [...(org && !org.ok ? org.errors : []), ...(repo && !repo.ok ? repo.errors : [])];
-  if (repo?.ok && repo.policy.enforce) errors.push({ file: files.repo!.source, keyPath: "enforce", line: 1, message: "`enforce` belongs in the organisation's policy (the .github repository), not in a repository's." });
+  if (repo?.ok && repo.policy.enforce)
+    errors.push({ file: files.repo!.source, keyPath: "enforce", line: 1, message: "`enforce` belongs in the organisation's policy (the .github repository), not in a repository's." });
   if (errors.length > 0 || (org && !org.ok) || (repo && !repo.ok)) return { ok: false, errors };
 
   const orgRaw = org?.ok ? org.raw : undefined;
@@ -35,11 +34,18 @@ export function resolvePolicy(files: { org?: PolicyFile; repo?: PolicyFile }, ru
   const policy = layered ? policySchema.parse(layered) : DEFAULT_POLICY;
   const extendsOrg = repoRaw?.["_extends"] === ".github";
   const source = describeSources(files, extendsOrg);
-  const provenance = provenanceOf(policy, repoRaw ? { raw: repoRaw, source: files.repo!.source } : undefined, orgRaw && (extendsOrg || !repoRaw) ? { raw: orgRaw, source: files.org!.source } : undefined);
+  const provenance = provenanceOf(
+    policy,
+    repoRaw ? { raw: repoRaw, source: files.repo!.source } : undefined,
+    orgRaw && (extendsOrg || !repoRaw) ? { raw: orgRaw, source: files.org!.source } : undefined,
+  );
   const enforced = org?.ok ? org.policy.enforce : undefined;
   if (!enforced) return { ok: true, policy, source, overrides: [], provenance };
   const result = enforce(policy, enforced, rules, files.repo?.source ?? files.org!.source, files.org!.source);
-  const marks = { ...(Object.keys(enforced.rules).length > 0 ? { rules: `${provenance["rules"]}, with ${files.org!.source} enforcing` } : {}), ...(enforced.fail_on ? { fail_on: `${provenance["fail_on"]}, with ${files.org!.source} enforcing` } : {}) };
+  const marks = {
+    ...(Object.keys(enforced.rules).length > 0 ? { rules: `${provenance["rules"]}, with ${files.org!.source} enforcing` } : {}),
+    ...(enforced.fail_on ? { fail_on: `${provenance["fail_on"]}, with ${files.org!.source} enforcing` } : {}),
+  };
   return { ok: true, ...result, source, provenance: { ...provenance, ...marks } };
 }
 

@@ -19,7 +19,10 @@ export const policySchema = z
     _extends: z.literal(".github").optional().describe("layer this file over the organisation's policy (the .github repository)"),
     enforce: z
       .object({
-        rules: z.record(z.string(), z.enum(["error", "warning", "info"])).default({}).describe("rule id: the least severity a repository may set"),
+        rules: z
+          .record(z.string(), z.enum(["error", "warning", "info"]))
+          .default({})
+          .describe("rule id: the least severity a repository may set"),
         fail_on: failOn.optional().describe("the least strict fail_on a repository may set"),
       })
       .strict()
@@ -35,7 +38,9 @@ export const policySchema = z
       .default({ include: ["**"], exclude: [] }),
     test_paths: z.array(z.string()).default(["test/**", "**/test/**", "**/*_test.exs"]).describe("globs of test code, held to the relaxed rules"),
     fail_on: failOn.default("error").describe("the least severity that fails the check run"),
-    confidence: confidence.default("high").describe("the least confidence a finding needs to become a line comment and count towards fail_on; the others are listed in the check run (and by the CLI with --all)"),
+    confidence: confidence
+      .default("high")
+      .describe("the least confidence a finding needs to become a line comment and count towards fail_on; the others are listed in the check run (and by the CLI with --all)"),
     scope: z.enum(["added", "diff_context", "file"]).default("added").describe("which findings may be reported: on added lines, on any line of the diff, or anywhere in a changed file"),
     comments: z
       .object({

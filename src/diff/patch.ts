@@ -46,4 +46,3 @@ function changedLinesOfChunks(chunks: parseDiff.Chunk[]): ChangedLines {
   }
   return { added, commentable };
 }
-

@@ -22,7 +22,9 @@ export function renderRuleDoc(rule: Rule): string {
     "",
     meta.premise,
     "",
-    ...(meta.defersTo ? [`Where [\`${meta.defersTo}\`](${meta.defersTo}.md) reports the same code, this rule leaves it to that rule; with \`${meta.defersTo}: off\` in the policy, this rule reports it.`, ""] : []),
+    ...(meta.defersTo
+      ? [`Where [\`${meta.defersTo}\`](${meta.defersTo}.md) reports the same code, this rule leaves it to that rule; with \`${meta.defersTo}: off\` in the policy, this rule reports it.`, ""]
+      : []),
     ...renderConfidence(meta),
     "## Why",
     "",
@@ -84,7 +86,10 @@ function renderWaivers(meta: RuleMeta): string[] {
   const credo = meta.waivedBy?.credo ?? [];
   const sobelow = meta.waivedBy?.sobelow ?? [];
   const lines: string[] = [];
-  if (credo.length > 0) lines.push(`Credo's disable comments for ${credo.map((c) => `\`${c}\``).join(", ")} (\`# credo:disable-for-next-line …\`, \`disable-for-this-file\`, \`disable-for-lines:N\`) are honoured: they flag the same hazard.`);
+  if (credo.length > 0)
+    lines.push(
+      `Credo's disable comments for ${credo.map((c) => `\`${c}\``).join(", ")} (\`# credo:disable-for-next-line …\`, \`disable-for-this-file\`, \`disable-for-lines:N\`) are honoured: they flag the same hazard.`,
+    );
   if (sobelow.length > 0) lines.push(`Sobelow's \`# sobelow_skip [${sobelow.map((c) => `"${c}"`).join(", ")}]\` above a function is honoured for that function.`);
   if (meta.quietWhenExplained) lines.push("A comment right above the flagged code (or at the end of its line) that gives a reason is read as the choice's documentation, and keeps the rule quiet.");
   return lines.length > 0 ? [...lines.flatMap((line) => [line, ""])] : [];

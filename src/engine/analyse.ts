@@ -32,7 +32,14 @@ export type RuleOptions = ReadonlyMap<string, OptionValues>;
  * `# otp-review:disable…` comments suppress. Never throws for a rule's sake. `knownRuleIds` is
  * every id of the registry, so that a suppression of a rule a policy turned off is not "unknown".
  */
-export function analyseSource(path: string, source: string, rules: readonly Rule[], options: RuleOptions = new Map(), kind: FileKind = fileKind(path), knownRuleIds: ReadonlySet<string> = new Set(rules.map((r) => r.meta.id))): Analysis {
+export function analyseSource(
+  path: string,
+  source: string,
+  rules: readonly Rule[],
+  options: RuleOptions = new Map(),
+  kind: FileKind = fileKind(path),
+  knownRuleIds: ReadonlySet<string> = new Set(rules.map((r) => r.meta.id)),
+): Analysis {
   const skipped = reasonToSkip(source);
   if (skipped) return { findings: [], notes: [{ path, message: skipped }] };
 

@@ -67,14 +67,16 @@ export function atomMaker(node: SyntaxNode): string | null {
 }
 
 function unboundedMaker(node: SyntaxNode): string | null {
-  if (node.type === "quoted_atom") return isDerivedName(node, node) ? null : "an interpolated atom `:\"…#{}…\"`";
+  if (node.type === "quoted_atom") return isDerivedName(node, node) ? null : 'an interpolated atom `:"…#{}…"`';
   const callee = remoteCallee(node);
   if (!callee) return null;
   if (isFunctionCapture(node)) return isAtomMaker(callee) ? `\`&${callee.module}.${callee.fun}\`` : null;
   const args = effectiveArguments(node);
   if (callee.module === "Module" && callee.fun === "concat") {
     const parts = args.length === 1 && args[0] ? concatenatedParts(args[0]) : args;
-    return parts.length > 0 && !parts.every((part) => isBounded(part, node) || isNameLike(part) || (part.type === "string" && isDerivedName(part, node))) ? "`Module.concat` with run-time parts" : null;
+    return parts.length > 0 && !parts.every((part) => isBounded(part, node) || isNameLike(part) || (part.type === "string" && isDerivedName(part, node)))
+      ? "`Module.concat` with run-time parts"
+      : null;
   }
   const input = args[0];
   if (!isAtomMaker(callee) || !input || isBounded(input, node) || isDerivedNameValue(input, node)) return null;
@@ -149,7 +151,9 @@ function isNameLike(node: SyntaxNode): boolean {
   const field = fieldName(node);
   if (field !== undefined) return MODULE_FIELD.test(field);
   if (node.type !== "binary_operator" || operatorOf(node) !== "||") return false;
-  return [node.childForFieldName("left"), node.childForFieldName("right")].every((side) => side !== null && (isNameLike(side) || isStaticValue(side) || (side.type === "string" && isDerivedName(side, side))));
+  return [node.childForFieldName("left"), node.childForFieldName("right")].every(
+    (side) => side !== null && (isNameLike(side) || isStaticValue(side) || (side.type === "string" && isDerivedName(side, side))),
+  );
 }
 
 /** `web_namespace` in `project.web_namespace`, `web_module` in `opts[:web_module]`. */
@@ -264,7 +268,12 @@ function bindingSources(body: SyntaxNode, name: string): SyntaxNode[] {
   const assigned = [...assignments(body), ...assignments(body, "<-")].filter(([left]) => left.text === name).map(([, right]) => right);
   const matched = body
     .descendantsOfType("stab_clause")
-    .filter((clause) => clause.childForFieldName("left")?.descendantsOfType("identifier").some((id) => id.text === name))
+    .filter((clause) =>
+      clause
+        .childForFieldName("left")
+        ?.descendantsOfType("identifier")
+        .some((id) => id.text === name),
+    )
     .map((clause) => clause.parent?.parent)
     .filter((call) => call !== null && call !== undefined && localCallee(call) === "case")
     .map((call) => callArguments(call!)[0]);
@@ -283,7 +292,14 @@ function guardsAround(node: SyntaxNode): SyntaxNode[] {
   const guards: SyntaxNode[] = [];
   for (let n = node.parent; n; n = n.parent) {
     const head = n.type === "stab_clause" ? n.childForFieldName("left") : undefined;
-    const guard = head?.type === "binary_operator" && operatorOf(head) === "when" ? head.childForFieldName("right") : isDefinition(n) ? definitionGuard(n) : localCallee(n) === "if" ? callArguments(n)[0] : undefined;
+    const guard =
+      head?.type === "binary_operator" && operatorOf(head) === "when"
+        ? head.childForFieldName("right")
+        : isDefinition(n)
+          ? definitionGuard(n)
+          : localCallee(n) === "if"
+            ? callArguments(n)[0]
+            : undefined;
     if (guard) guards.push(guard);
   }
   return guards;
@@ -391,13 +407,15 @@ const ADDRESSING: ReadonlyArray<[module: string, funs: readonly string[]]> = [
  * be created; the finding, if any, belongs where the process is named.
  */
 export function isNameReference(node: SyntaxNode): boolean {
-  return nameUse(node, (value) => {
-    const call = value.parent?.type === "arguments" ? value.parent.parent : null;
-    if (!call || effectiveArguments(call)[0]?.id !== value.id) return false;
-    if (localCallee(call) === "send" || localCallee(call) === "defmodule") return true;
-    if (ADDRESSING.some(([module, funs]) => isRemoteCall(call, module, funs))) return true;
-    return isRemoteCall(call, "Module", ["create"]) || isRemoteCall(call, "Code", ["compile_quoted", "compile_string"]);
-  }) !== null;
+  return (
+    nameUse(node, (value) => {
+      const call = value.parent?.type === "arguments" ? value.parent.parent : null;
+      if (!call || effectiveArguments(call)[0]?.id !== value.id) return false;
+      if (localCallee(call) === "send" || localCallee(call) === "defmodule") return true;
+      if (ADDRESSING.some(([module, funs]) => isRemoteCall(call, module, funs))) return true;
+      return isRemoteCall(call, "Module", ["create"]) || isRemoteCall(call, "Code", ["compile_quoted", "compile_string"]);
+    }) !== null
+  );
 }
 
 /** The expressions an atom is made from: the converted value, the interpolated parts, the concatenated parts. */
@@ -495,7 +513,7 @@ function capturedCollection(capture: SyntaxNode): SyntaxNode[] {
 }
 
 function describeMaker(node: SyntaxNode): string {
-  if (node.type === "quoted_atom") return "an interpolated atom `:\"…#{}…\"`";
+  if (node.type === "quoted_atom") return 'an interpolated atom `:"…#{}…"`';
   const callee = remoteCallee(node);
   return callee ? `\`${callee.module}.${callee.fun}\`` : "this";
 }

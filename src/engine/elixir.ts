@@ -139,7 +139,12 @@ export function definitionParts(def: SyntaxNode): { name: string | null; paramet
   const name = !head ? null : head.type === "identifier" ? head.text : head.type === "call" ? localCallee(head) : null;
   const parameters = head?.type === "call" ? callArguments(head) : [];
   const block = def.namedChildren.find((c) => c.type === "do_block");
-  const body = block ?? keywordValue(args.find((c) => c.type === "keywords"), "do");
+  const body =
+    block ??
+    keywordValue(
+      args.find((c) => c.type === "keywords"),
+      "do",
+    );
   return { name, parameters, guard, body };
 }
 

@@ -7,5 +7,8 @@ import { createHash } from "node:crypto";
  */
 export function fingerprint(ruleId: string, path: string, flaggedSource: string, occurrence: number): string {
   const normalised = flaggedSource.replace(/\s+/g, " ").trim();
-  return createHash("sha256").update([ruleId, path, normalised, String(occurrence)].join("\0")).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update([ruleId, path, normalised, String(occurrence)].join("\0"))
+    .digest("hex")
+    .slice(0, 16);
 }

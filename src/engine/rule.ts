@@ -7,7 +7,6 @@ import type { FileKind } from "./file-kind.js";
 
 export { ALL_KINDS, PRODUCTION } from "./semantic/code-kind.js";
 
-
 /** A message template: `{name}` is replaced by the report's value of `name`. */
 export type MessageTemplate = string;
 

@@ -24,7 +24,10 @@ export const COMMENT_QUERY = "(comment) @report";
 export function parseSuppression(comment: SyntaxNode): Suppression | null {
   const match = DIRECTIVE.exec(comment.text.trim());
   if (!match) return null;
-  const ids = (match[2] ?? "").split("--")[0]!.split(/[\s,]+/).filter(Boolean);
+  const ids = (match[2] ?? "")
+    .split("--")[0]!
+    .split(/[\s,]+/)
+    .filter(Boolean);
   return { kind: match[1] as SuppressionKind, ruleIds: ids, line: comment.startPosition.row + 1 };
 }
 

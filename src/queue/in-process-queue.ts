@@ -111,7 +111,10 @@ export class InProcessReviewQueue implements ReviewQueue {
       const reason = error instanceof Error ? error.message : String(error);
       this.log.error({ reason, deliveryId: job.deliveryId, pullRequest: pullRequestKey(job), sha: job.headSha }, "review job failed");
       await this.#abandon?.(current, reason).catch((failure: unknown) => {
-        this.log.error({ reason: failure instanceof Error ? failure.message : String(failure), deliveryId: job.deliveryId, checkRunId: current.checkRunId }, "the failed review's check run could not be completed");
+        this.log.error(
+          { reason: failure instanceof Error ? failure.message : String(failure), deliveryId: job.deliveryId, checkRunId: current.checkRunId },
+          "the failed review's check run could not be completed",
+        );
       });
     } finally {
       this.#runningJobs.delete(key);

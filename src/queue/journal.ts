@@ -28,7 +28,8 @@ export class Journal {
     try {
       text = await readFile(this.path, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.log.error({ path: this.path, reason: (error as Error).message }, "the review journal could not be read; unfinished reviews of the last run are not resumed");
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+        this.log.error({ path: this.path, reason: (error as Error).message }, "the review journal could not be read; unfinished reviews of the last run are not resumed");
       return [];
     }
     try {
@@ -77,5 +78,13 @@ export class Journal {
 
 function isJob(value: unknown): value is ReviewJob {
   const job = value as Partial<ReviewJob> | null;
-  return typeof job?.installationId === "number" && typeof job.owner === "string" && typeof job.repo === "string" && typeof job.headSha === "string" && typeof job.defaultBranch === "string" && typeof job.trigger === "string" && typeof job.deliveryId === "string";
+  return (
+    typeof job?.installationId === "number" &&
+    typeof job.owner === "string" &&
+    typeof job.repo === "string" &&
+    typeof job.headSha === "string" &&
+    typeof job.defaultBranch === "string" &&
+    typeof job.trigger === "string" &&
+    typeof job.deliveryId === "string"
+  );
 }

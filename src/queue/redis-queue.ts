@@ -87,7 +87,8 @@ export class RedisReviewQueue implements ReviewQueue {
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
-    if (added.data.deliveryId !== job.deliveryId) this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha }, "review of this commit already waiting or running; not queued twice");
+    if (added.data.deliveryId !== job.deliveryId)
+      this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha }, "review of this commit already waiting or running; not queued twice");
   }
 
   /** Resolves when this process runs no job: waiting jobs stay in Redis for the other replicas. */
@@ -117,7 +118,8 @@ export class RedisReviewQueue implements ReviewQueue {
   async close(graceMs: number): Promise<void> {
     const closing = this.#worker.close();
     const deadline = new Promise<"timeout">((resolve) => setTimeout(resolve, graceMs, "timeout").unref());
-    if ((await Promise.race([closing.then(() => "closed" as const), deadline])) === "timeout") this.log.warn({ running: this.#running.size }, "reviews still running at the deadline are handed back to the other replicas");
+    if ((await Promise.race([closing.then(() => "closed" as const), deadline])) === "timeout")
+      this.log.warn({ running: this.#running.size }, "reviews still running at the deadline are handed back to the other replicas");
     await Promise.allSettled([this.#queue.close(), this.#commands.quit(), this.#subscriber.quit()]);
   }
 
@@ -171,7 +173,10 @@ export class RedisReviewQueue implements ReviewQueue {
     }
     const state = await job.getState().catch(() => "unknown");
     const final = state === "failed";
-    this.log[final ? "error" : "warn"]({ reason: error.message, deliveryId: job.data.deliveryId, sha: job.data.headSha, attempt: job.attemptsMade, of: this.#attempts }, final ? "review job failed for the last time" : "review job failed; it will be tried again");
+    this.log[final ? "error" : "warn"](
+      { reason: error.message, deliveryId: job.data.deliveryId, sha: job.data.headSha, attempt: job.attemptsMade, of: this.#attempts },
+      final ? "review job failed for the last time" : "review job failed; it will be tried again",
+    );
     if (!final) return;
     await this.options.abandon(job.data, error.message).catch((failure: unknown) => {
       this.log.error({ reason: (failure as Error).message, deliveryId: job.data.deliveryId, checkRunId: job.data.checkRunId }, "the abandoned review's check run could not be completed");

@@ -63,7 +63,9 @@ export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string
   const listed = outcome.findings.filter((f) => f.placement === "listed");
   const counts = countBySeverity(shown);
   const conclusion: Conclusion = outcome.failing ? "failure" : "success";
-  const summary = [headline({ ...outcome, findings: shown }), findingsTable(shown, rules), listedSection(listed), notesSection(outcome.notes), footer(outcome), policySection(outcome)].filter(Boolean).join("\n\n");
+  const summary = [headline({ ...outcome, findings: shown }), findingsTable(shown, rules), listedSection(listed), notesSection(outcome.notes), footer(outcome), policySection(outcome)]
+    .filter(Boolean)
+    .join("\n\n");
   return {
     conclusion,
     title: title({ ...outcome, findings: shown }, counts),
@@ -135,7 +137,8 @@ function findingsTable(findings: readonly PlacedFinding[], rules: ReadonlyMap<st
     return `| ${name} | ${severity} | ${count} | ${rule?.summary ?? ""} |`;
   });
   const checkOnly = findings.filter((f) => f.placement === "check-only").length;
-  const note = checkOnly > 0 ? `\n\n${checkOnly} of them could not take a line comment (the file's diff is too large for GitHub to show, or the line is outside the diff); they are listed as annotations.` : "";
+  const note =
+    checkOnly > 0 ? `\n\n${checkOnly} of them could not take a line comment (the file's diff is too large for GitHub to show, or the line is outside the diff); they are listed as annotations.` : "";
   return ["| rule | severity | findings | what it flags |", "|---|---|---|---|", ...lines].join("\n") + note;
 }
 

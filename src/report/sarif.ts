@@ -40,7 +40,14 @@ export function formatSarif(findings: readonly Finding[], notes: readonly Review
           ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
           level: LEVEL[f.severity],
           message: { text: f.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(f.path), uriBaseId: "%SRCROOT%" }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: encodeURI(f.path), uriBaseId: "%SRCROOT%" },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+              },
+            },
+          ],
           partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
           properties: { confidence: f.confidence },
         })),

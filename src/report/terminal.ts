@@ -16,7 +16,10 @@ export function formatNotes(notes: readonly ReviewNote[]): string {
  */
 export function formatSummary(files: number, all: readonly Finding[], shown: number, seconds: number): string {
   const counts = (["error", "warning", "info"] as const).map((severity) => [severity, all.filter((f) => f.severity === severity).length] as const).filter(([, n]) => n > 0);
-  const found = counts.length === 0 ? "no findings" : `${all.length} finding${all.length === 1 ? "" : "s"}: ${counts.map(([severity, n]) => `${n} ${severity}${n === 1 || severity === "info" ? "" : "s"}`).join(", ")}`;
+  const found =
+    counts.length === 0
+      ? "no findings"
+      : `${all.length} finding${all.length === 1 ? "" : "s"}: ${counts.map(([severity, n]) => `${n} ${severity}${n === 1 || severity === "info" ? "" : "s"}`).join(", ")}`;
   const hidden = all.length - shown;
   const below = hidden > 0 ? `; ${hidden} below the confidence threshold, not shown (--all shows them)` : "";
   return `otp-review: ${files} Elixir file${files === 1 ? "" : "s"} analysed in ${seconds.toFixed(1)} s, ${found}${below}\n`;
@@ -42,6 +45,9 @@ export function formatGithub(findings: readonly Finding[]): string {
   const data = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
   const property = (text: string) => data(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
   return findings
-    .map((f) => `::${WORKFLOW_LEVEL[f.severity]} file=${property(f.path)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${property(`otp-review ${f.ruleId}`)}::${data(f.message)}\n`)
+    .map(
+      (f) =>
+        `::${WORKFLOW_LEVEL[f.severity]} file=${property(f.path)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${property(`otp-review ${f.ruleId}`)}::${data(f.message)}\n`,
+    )
     .join("");
 }

@@ -23,11 +23,25 @@ export interface ChangesAnalysis {
  * The pipeline every review runs, in the app, the CLI and the demo: the changed Elixir files,
  * each parsed once and judged by every rule, the findings kept to the change's scope.
  */
-export async function analyseChanges(changed: readonly ChangedFile[], reader: Pick<PullRequestSource, "readFile">, settings: ReviewSettings, analyser: FileAnalyser, stop?: AbortSignal): Promise<ChangesAnalysis> {
+export async function analyseChanges(
+  changed: readonly ChangedFile[],
+  reader: Pick<PullRequestSource, "readFile">,
+  settings: ReviewSettings,
+  analyser: FileAnalyser,
+  stop?: AbortSignal,
+): Promise<ChangesAnalysis> {
   const files = changed.filter((f) => f.status !== "removed" && isElixirPath(f.path) && settings.includes(f.path));
   const diffs = new Map<string, FileDiff>(files.map((f) => [f.path, f.patch === undefined ? null : changedLinesOfPatch(f.patch)]));
-  const { findings, notes, completePaths } = await analyseFiles(reader, files.map((f) => f.path), settings, analyser, stop);
-  const missingPatches = files.filter((f) => f.patch === undefined).map((f) => ({ path: f.path, message: "has a diff too large for GitHub to show: analysed whole, its findings are in this check run only" }));
+  const { findings, notes, completePaths } = await analyseFiles(
+    reader,
+    files.map((f) => f.path),
+    settings,
+    analyser,
+    stop,
+  );
+  const missingPatches = files
+    .filter((f) => f.patch === undefined)
+    .map((f) => ({ path: f.path, message: "has a diff too large for GitHub to show: analysed whole, its findings are in this check run only" }));
   const complete = { paths: completePaths, fingerprints: new Set(findings.filter((f) => completePaths.has(f.path)).map((f) => f.fingerprint)) };
   return { elixirFiles: files.length, findings: placeFindings(findings, diffs, settings.scope), notes: [...notes, ...missingPatches], complete };
 }
@@ -37,7 +51,13 @@ export async function analyseChanges(changed: readonly ChangedFile[], reader: Pi
  * rule over it. Only the text of files in flight is held, so memory stays flat on big PRs. Once
  * `stop` aborts (the commit was superseded), the files not yet started are left alone.
  */
-export async function analyseFiles(reader: Pick<PullRequestSource, "readFile">, paths: readonly string[], settings: ReviewSettings, analyser: FileAnalyser, stop?: AbortSignal): Promise<Analysis & { completePaths: Set<string> }> {
+export async function analyseFiles(
+  reader: Pick<PullRequestSource, "readFile">,
+  paths: readonly string[],
+  settings: ReviewSettings,
+  analyser: FileAnalyser,
+  stop?: AbortSignal,
+): Promise<Analysis & { completePaths: Set<string> }> {
   const limit = pLimit(FILE_FETCH_CONCURRENCY);
   const findings: Finding[] = [];
   const notes: ReviewNote[] = [];

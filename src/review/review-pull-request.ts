@@ -77,7 +77,15 @@ function invalidPolicy(errors: readonly ConfigError[]): Result {
   return { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: "invalid policy" } };
 }
 
-async function review(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, policy: Extract<ResolvedPolicy, { ok: true }>, superseded?: AbortSignal, docsBaseUrl?: string): Promise<Result> {
+async function review(
+  platform: ReviewPlatform,
+  sha: string,
+  rules: readonly Rule[],
+  analyser: FileAnalyser,
+  policy: Extract<ResolvedPolicy, { ok: true }>,
+  superseded?: AbortSignal,
+  docsBaseUrl?: string,
+): Promise<Result> {
   const settings = reviewSettings(rules, policy.policy);
   const ruleInfo = new Map(settings.rules.map((rule) => [rule.meta.id, ruleInfoOf(rule.meta, docsBaseUrl)]));
   const files = await platform.listChangedFiles();
@@ -86,7 +94,17 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   const head = superseded?.aborted ? String(superseded.reason) : await platform.currentHeadSha();
   if (head !== sha) {
     const output = supersededCheckRunOutput(sha, head);
-    return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted: 0, ruleFailures: analysis.notes.filter((n) => n.ruleId !== undefined), supersededBy: head } };
+    return {
+      output,
+      summary: {
+        conclusion: output.conclusion,
+        elixirFiles: analysis.elixirFiles,
+        findings: analysis.findings.length,
+        commentsPosted: 0,
+        ruleFailures: analysis.notes.filter((n) => n.ruleId !== undefined),
+        supersededBy: head,
+      },
+    };
   }
   const proposed = await proposedPolicyErrors(platform, files, rules);
   const notes: ReviewNote[] = [...policy.overrides.map((message) => ({ message })), ...analysis.notes, ...proposed.notes];
@@ -95,7 +113,11 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
   if (settings.comments.mode === "review") {
     const existing = await platform.listComments();
     const posted = fingerprintsIn(existing.map((c) => c.body));
-    const { comments, omitted } = reviewComments(analysis.findings.filter((f) => !posted.has(f.fingerprint)), ruleInfo, settings.comments.max);
+    const { comments, omitted } = reviewComments(
+      analysis.findings.filter((f) => !posted.has(f.fingerprint)),
+      ruleInfo,
+      settings.comments.max,
+    );
     const event = settings.comments.requestChanges && failing ? "REQUEST_CHANGES" : "COMMENT";
     try {
       if (comments.length > 0) await platform.createReview({ commitId: sha, event, body: reviewBody(comments.length, omitted), comments });
@@ -104,9 +126,14 @@ async function review(platform: ReviewPlatform, sha: string, rules: readonly Rul
       notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });
     }
     // After the new comments, which the author waits for: resolving old threads can wait.
-    await markFixed(platform, existing, analysis, sha).catch((error: unknown) => notes.push({ message: `comments this push fixed could not be marked as fixed (${messageOf(error)}); they stay open until the next push` }));
+    await markFixed(platform, existing, analysis, sha).catch((error: unknown) =>
+      notes.push({ message: `comments this push fixed could not be marked as fixed (${messageOf(error)}); they stay open until the next push` }),
+    );
   }
-  const output = checkRunOutput({ sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance) }, ruleInfo);
+  const output = checkRunOutput(
+    { sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance) },
+    ruleInfo,
+  );
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
   const findingsByRule: Record<string, number> = {};
   for (const finding of analysis.findings) findingsByRule[finding.ruleId] = (findingsByRule[finding.ruleId] ?? 0) + 1;
@@ -140,7 +167,10 @@ async function proposedPolicyErrors(platform: ReviewPlatform, files: readonly Ch
   if (!files.some((f) => f.path === POLICY_PATH && f.status !== "removed")) return { errors: [], notes: [] };
   const parsed = parsePolicy(await platform.readFile(POLICY_PATH), `${POLICY_PATH} in this pull request`, rules);
   if (parsed.ok) return { errors: [], notes: [{ path: POLICY_PATH, message: "is changed by this pull request: the new policy is valid, and applies once merged" }] };
-  return { errors: parsed.errors, notes: parsed.errors.map((e) => ({ path: POLICY_PATH, message: `line ${e.line}${e.keyPath ? `, \`${e.keyPath}\`` : ""}: ${e.message} (the policy this pull request proposes is invalid)` })) };
+  return {
+    errors: parsed.errors,
+    notes: parsed.errors.map((e) => ({ path: POLICY_PATH, message: `line ${e.line}${e.keyPath ? `, \`${e.keyPath}\`` : ""}: ${e.message} (the policy this pull request proposes is invalid)` })),
+  };
 }
 
 function messageOf(error: unknown): string {

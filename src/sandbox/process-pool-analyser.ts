@@ -65,7 +65,18 @@ export class ProcessPoolAnalyser implements FileAnalyser {
       const analysis = (await task.timeout(this.#budget.timeMs + WALL_CLOCK_ALLOWANCE_MS)) as Analysis;
       // The budget could not be watched: say so, rather than let it lapse unseen.
       const blind = watch?.probeFailure;
-      return blind ? { ...analysis, notes: [...analysis.notes, { path: request.path, message: `was analysed without its CPU and memory budget: the process could not be measured (${blind}); only the ${Math.round((this.#budget.timeMs + WALL_CLOCK_ALLOWANCE_MS) / 1000)} s wall-clock limit applied` }] } : analysis;
+      return blind
+        ? {
+            ...analysis,
+            notes: [
+              ...analysis.notes,
+              {
+                path: request.path,
+                message: `was analysed without its CPU and memory budget: the process could not be measured (${blind}); only the ${Math.round((this.#budget.timeMs + WALL_CLOCK_ALLOWANCE_MS) / 1000)} s wall-clock limit applied`,
+              },
+            ],
+          }
+        : analysis;
     } catch (error) {
       return { findings: [], notes: [{ path: request.path, message: this.#failure(error, watch?.exceeded) }] };
     } finally {

@@ -39,7 +39,16 @@ function runAction(inputs: Record<string, string>, event: object) {
   writeFileSync(join(dir, "event.json"), JSON.stringify(event));
   writeFileSync(join(dir, "output"), "");
   writeFileSync(join(dir, "summary"), "");
-  const env = { PATH: process.env.PATH ?? "", GITHUB_ACTIONS: "true", GITHUB_WORKSPACE: workspace, GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: join(dir, "event.json"), GITHUB_OUTPUT: join(dir, "output"), GITHUB_STEP_SUMMARY: join(dir, "summary"), ...inputs };
+  const env = {
+    PATH: process.env.PATH ?? "",
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_EVENT_NAME: "pull_request",
+    GITHUB_EVENT_PATH: join(dir, "event.json"),
+    GITHUB_OUTPUT: join(dir, "output"),
+    GITHUB_STEP_SUMMARY: join(dir, "summary"),
+    ...inputs,
+  };
   const ran = spawnSync(process.execPath, [join(packageRoot(), "dist", "src", "action", "main.js")], { cwd: workspace, env, encoding: "utf8" });
   return { status: ran.status, stdout: ran.stdout, output: readFileSync(join(dir, "output"), "utf8"), summary: readFileSync(join(dir, "summary"), "utf8") };
 }

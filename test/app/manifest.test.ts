@@ -34,8 +34,11 @@ describe("the setup page (`npm start` without credentials)", () => {
     });
     try {
       let page = "";
-      for (const deadline = Date.now() + 50_000; !page && Date.now() < deadline; ) {
-        page = await fetch(`http://127.0.0.1:${port}/probot`).then((r) => r.text(), () => "");
+      for (const deadline = Date.now() + 50_000; !page && Date.now() < deadline;) {
+        page = await fetch(`http://127.0.0.1:${port}/probot`).then(
+          (r) => r.text(),
+          () => "",
+        );
         if (!page) await new Promise((resolve) => setTimeout(resolve, 100));
       }
 

@@ -49,7 +49,16 @@ describe("the policy in .github/otp-review.yml", () => {
   });
 
   it("falls back to the organisation's .github repository", async () => {
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy(undefined, "fail_on: warning\n").listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    const github = new GitHubStandIn(pr)
+      .installationToken()
+      .createCheckRun()
+      .policy(undefined, "fail_on: warning\n")
+      .listFiles()
+      .contents(ELIXIR_FILES)
+      .comments([])
+      .headCommit()
+      .createReview()
+      .updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
@@ -102,7 +111,14 @@ describe("the policy in .github/otp-review.yml", () => {
 
   it("keeps comments in the check run with `comments.mode: annotations`, and leaves excluded paths alone", async () => {
     const policy = 'comments:\n  mode: annotations\npaths:\n  exclude: ["lib/shop/cluster.ex"]\n';
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy(policy).listFiles().contents(ELIXIR_FILES.filter((f) => f !== "lib/shop/cluster.ex")).headCommit().updateCheckRun();
+    const github = new GitHubStandIn(pr)
+      .installationToken()
+      .createCheckRun()
+      .policy(policy)
+      .listFiles()
+      .contents(ELIXIR_FILES.filter((f) => f !== "lib/shop/cluster.ex"))
+      .headCommit()
+      .updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
@@ -117,7 +133,16 @@ describe("the policy in .github/otp-review.yml", () => {
   it("judges a pull request that weakens the policy by the default branch's, and validates the proposed file", async () => {
     pr.files = [...pr.files, { filename: ".github/otp-review.yml", status: "modified", patch: "@@ -1 +1 @@\n-fail_on: error\n+fail_on: never" }];
     pr.contents = { ...pr.contents, ".github/otp-review.yml": "fail_on: never\n" };
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("fail_on: error\n").listFiles().contents([...ELIXIR_FILES, ".github/otp-review.yml"]).comments([]).headCommit().createReview().updateCheckRun();
+    const github = new GitHubStandIn(pr)
+      .installationToken()
+      .createCheckRun()
+      .policy("fail_on: error\n")
+      .listFiles()
+      .contents([...ELIXIR_FILES, ".github/otp-review.yml"])
+      .comments([])
+      .headCommit()
+      .createReview()
+      .updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pr));
     await app.drain();
@@ -144,17 +169,37 @@ describe("the policy in .github/otp-review.yml", () => {
 
   it("applies the organisation's enforced settings over a repository that lowers them, saying so", async () => {
     const orgPolicy = "enforce:\n  rules:\n    pg2-removed: error\n";
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("rules:\n  pg2-removed: off\n", orgPolicy).listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    const github = new GitHubStandIn(pr)
+      .installationToken()
+      .createCheckRun()
+      .policy("rules:\n  pg2-removed: off\n", orgPolicy)
+      .listFiles()
+      .contents(ELIXIR_FILES)
+      .comments([])
+      .headCommit()
+      .createReview()
+      .updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();
 
     expect(rulesOf(github.recorded.reviews[0])).toContain("pg2-removed");
-    expect(github.recorded.checkRunUpdates[0]!.body.output.summary).toContain("`rules.pg2-removed: off` in acme/shop:.github/otp-review.yml@master is enforced up to `error` by acme/.github:.github/otp-review.yml");
+    expect(github.recorded.checkRunUpdates[0]!.body.output.summary).toContain(
+      "`rules.pg2-removed: off` in acme/shop:.github/otp-review.yml@master is enforced up to `error` by acme/.github:.github/otp-review.yml",
+    );
   });
 
   it("requests changes when the policy says so and the run fails", async () => {
-    const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy("comments:\n  request_changes: true\n").listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    const github = new GitHubStandIn(pr)
+      .installationToken()
+      .createCheckRun()
+      .policy("comments:\n  request_changes: true\n")
+      .listFiles()
+      .contents(ELIXIR_FILES)
+      .comments([])
+      .headCommit()
+      .createReview()
+      .updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();

@@ -20,7 +20,10 @@ const hanging: FileAnalyser = { analyse: () => new Promise(() => undefined), clo
 async function startServer(journalPath: string, analyser: FileAnalyser) {
   const probot = testProbot();
   let queue!: InProcessReviewQueue;
-  await probot.load(createApp({ appId: APP_ID, analyser, makeQueue: (worker, log, abandon) => (queue = new InProcessReviewQueue(worker, log, { journal: new Journal(journalPath, log), abandon })) }), WITHOUT_SERVER);
+  await probot.load(
+    createApp({ appId: APP_ID, analyser, makeQueue: (worker, log, abandon) => (queue = new InProcessReviewQueue(worker, log, { journal: new Journal(journalPath, log), abandon })) }),
+    WITHOUT_SERVER,
+  );
   return { probot, queue };
 }
 

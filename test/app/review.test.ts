@@ -128,7 +128,15 @@ describe("no duplicates", () => {
     const pushed = { ...pr, headSha: "b".repeat(40) };
     const cluster = pushed.files.find((f) => f.filename === "lib/shop/cluster.ex")!;
     pushed.contents = { ...pr.contents, "lib/shop/cluster.ex": `# Cluster helpers.\n# Owned by the platform team.\n${pr.contents["lib/shop/cluster.ex"]}` };
-    pushed.files = pushed.files.map((f) => (f === cluster ? { ...f, patch: "@@ -1,7 +1,13 @@\n+# Cluster helpers.\n+# Owned by the platform team.\n defmodule Shop.Cluster do\n   @moduledoc \"Cluster membership for cart processes.\"\n \n+  def join(group) do\n+    :pg2.join(group, self())\n+  end\n+\n   def members(group) do\n     :pg.get_members(group)\n   end" } : f));
+    pushed.files = pushed.files.map((f) =>
+      f === cluster
+        ? {
+            ...f,
+            patch:
+              '@@ -1,7 +1,13 @@\n+# Cluster helpers.\n+# Owned by the platform team.\n defmodule Shop.Cluster do\n   @moduledoc "Cluster membership for cart processes."\n \n+  def join(group) do\n+    :pg2.join(group, self())\n+  end\n+\n   def members(group) do\n     :pg.get_members(group)\n   end',
+          }
+        : f,
+    );
     const next = new GitHubStandIn(pushed).createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments(posted).headCommit().updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
@@ -154,7 +162,17 @@ describe("a finding fixed by a later push", () => {
 
   it("has its thread resolved", async () => {
     const { pushed, comment } = fixedPush();
-    const github = new GitHubStandIn(pushed).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([comment]).headCommit().graphql([{ id: "THREAD_1", commentId: 100 }]).createReview().updateCheckRun();
+    const github = new GitHubStandIn(pushed)
+      .installationToken()
+      .createCheckRun()
+      .policy()
+      .listFiles()
+      .contents(ELIXIR_FILES)
+      .comments([comment])
+      .headCommit()
+      .graphql([{ id: "THREAD_1", commentId: 100 }])
+      .createReview()
+      .updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
     await app.drain();
@@ -166,18 +184,41 @@ describe("a finding fixed by a later push", () => {
 
   it("has its comment edited to say so where GraphQL is unavailable, and never deleted", async () => {
     const { pushed, comment } = fixedPush();
-    const github = new GitHubStandIn(pushed).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([comment]).headCommit().graphql("unavailable").updateComment(100).createReview().updateCheckRun();
+    const github = new GitHubStandIn(pushed)
+      .installationToken()
+      .createCheckRun()
+      .policy()
+      .listFiles()
+      .contents(ELIXIR_FILES)
+      .comments([comment])
+      .headCommit()
+      .graphql("unavailable")
+      .updateComment(100)
+      .createReview()
+      .updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
     await app.drain();
 
     expect(github.scope.pendingMocks()).toStrictEqual([]);
-    expect(github.recorded.commentUpdates).toEqual([{ id: 100, body: { body: expect.stringMatching(/^✅ \*\*Fixed\*\* in ddddddd: this finding no longer appears\. <!-- otp-review:fixed -->\n\n---\n\nold comment/) } }]);
+    expect(github.recorded.commentUpdates).toEqual([
+      { id: 100, body: { body: expect.stringMatching(/^✅ \*\*Fixed\*\* in ddddddd: this finding no longer appears\. <!-- otp-review:fixed -->\n\n---\n\nold comment/) } },
+    ]);
   });
 
   it("is not edited (GraphQL is there, only failing), and the run says the comments stay open", async () => {
     const { pushed, comment } = fixedPush();
-    const github = new GitHubStandIn(pushed).installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([comment]).headCommit().graphql("failing").createReview().updateCheckRun();
+    const github = new GitHubStandIn(pushed)
+      .installationToken()
+      .createCheckRun()
+      .policy()
+      .listFiles()
+      .contents(ELIXIR_FILES)
+      .comments([comment])
+      .headCommit()
+      .graphql("failing")
+      .createReview()
+      .updateCheckRun();
 
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
     await app.drain();
@@ -286,7 +327,11 @@ describe("large pull requests", () => {
   it("sends annotations 50 per request, completing the run with the last batch", async () => {
     const body = Array.from({ length: 120 }, (_, i) => `  def f${i}(x), do: (Task.async(fn -> x end); :ok)`).join("\n");
     const source = `defmodule Shop.Many do\n${body}\nend\n`;
-    const patch = `@@ -0,0 +1,${source.split("\n").length - 1} @@\n${source.trimEnd().split("\n").map((l) => `+${l}`).join("\n")}`;
+    const patch = `@@ -0,0 +1,${source.split("\n").length - 1} @@\n${source
+      .trimEnd()
+      .split("\n")
+      .map((l) => `+${l}`)
+      .join("\n")}`;
     pr.files = [{ filename: "lib/shop/many.ex", status: "added", patch }];
     pr.contents = { "lib/shop/many.ex": source };
     const github = new GitHubStandIn(pr).installationToken().createCheckRun().policy().listFiles().contents(["lib/shop/many.ex"]).comments([]).headCommit().createReview().updateCheckRun(3);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { redisUrl } from "../helpers/redis.js";
 import { examplePullRequest } from "../helpers/github-stand-in.js";
 import { LoopbackGitHub } from "../helpers/loopback-github.js";
 import { pullRequestEvent } from "../helpers/payloads.js";
@@ -71,7 +72,7 @@ describe("the server process, run as the container runs it", () => {
   });
 
   describe("with Redis", () => {
-    const redis = () => ({ REDIS_URL: inject("redisUrl"), OTP_REVIEW_JOB_LOCK_MS: "2000" });
+    const redis = () => ({ REDIS_URL: redisUrl(), OTP_REVIEW_JOB_LOCK_MS: "2000" });
 
     it("two replicas on one queue review a head once", { timeout: SLOW }, async () => {
       const { github, host } = await loopbackGitHub();

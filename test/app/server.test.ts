@@ -56,7 +56,10 @@ describe("the webhook endpoint", { timeout: 60_000 }, () => {
     const pr = examplePullRequest();
     const github = new GitHubStandIn(pr);
     // The installation token arrives late: the delivery must be answered without waiting for it.
-    github.scope.post(/\/app\/installations\/\d+\/access_tokens/).delay(300).reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" });
+    github.scope
+      .post(/\/app\/installations\/\d+\/access_tokens/)
+      .delay(300)
+      .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" });
     github.createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
     const body = JSON.stringify(pullRequestEvent("opened", pr));
 
@@ -122,7 +125,16 @@ describe("GitHub Enterprise Server", () => {
     });
     const app = await createTestApp(probot);
     const pr = examplePullRequest();
-    const github = new GitHubStandIn(pr, "https://github.acme.internal/api/v3").installationToken().createCheckRun().policy().listFiles().contents(ELIXIR_FILES).comments([]).headCommit().createReview().updateCheckRun();
+    const github = new GitHubStandIn(pr, "https://github.acme.internal/api/v3")
+      .installationToken()
+      .createCheckRun()
+      .policy()
+      .listFiles()
+      .contents(ELIXIR_FILES)
+      .comments([])
+      .headCommit()
+      .createReview()
+      .updateCheckRun();
 
     await deliver(probot, "pull_request", pullRequestEvent("opened", pr));
     await app.drain();

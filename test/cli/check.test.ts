@@ -49,7 +49,9 @@ describe("otp-review check", { timeout: 60_000 }, () => {
 
     expect(ran.status).toBe(0);
     expect(JSON.parse(ran.stdout)).toEqual({
-      findings: [{ ruleId: "task-async-unsupervised", severity: "warning", confidence: "high", path: "lib/shop/dashboard.ex", line: 2, column: 21, endLine: 2, endColumn: 44, message: expect.any(String) }],
+      findings: [
+        { ruleId: "task-async-unsupervised", severity: "warning", confidence: "high", path: "lib/shop/dashboard.ex", line: 2, column: 21, endLine: 2, endColumn: 44, message: expect.any(String) },
+      ],
       notes: [],
     });
   });

@@ -42,7 +42,7 @@ describe("analyseSource", () => {
   });
 
   it("counts columns in characters, not UTF-8 bytes", () => {
-    const { findings } = analyseSource("lib/a.ex", "defmodule Ä do\n  def f(g), do: \"ü\" && :pg2.join(g, self())\nend\n", rules);
+    const { findings } = analyseSource("lib/a.ex", 'defmodule Ä do\n  def f(g), do: "ü" && :pg2.join(g, self())\nend\n', rules);
 
     expect(findings[0]).toMatchObject({ line: 2, column: 24, endLine: 2, endColumn: 44 });
   });
@@ -63,7 +63,7 @@ describe("analyseSource", () => {
   });
 
   it("holds test files to the rules meant for them only", () => {
-    const source = "defmodule ATest do\n  test \"x\" do\n    Task.async(fn -> :pg2.join(:g, self()) end)\n  end\nend\n";
+    const source = 'defmodule ATest do\n  test "x" do\n    Task.async(fn -> :pg2.join(:g, self()) end)\n  end\nend\n';
 
     const { findings } = analyseSource("test/a_test.exs", source, rules);
 
@@ -71,20 +71,14 @@ describe("analyseSource", () => {
   });
 
   it("decides code kind per function: one Mix call makes that function tooling, not its module", () => {
-    const source = [
-      "defmodule AWeb.Admin do",
-      "  def paths, do: Mix.Project.config()[:elixirc_paths]",
-      "  def sort(conn, %{\"sort\" => sort}), do: {conn, String.to_atom(sort)}",
-      "end",
-      "",
-    ].join("\n");
+    const source = ["defmodule AWeb.Admin do", "  def paths, do: Mix.Project.config()[:elixirc_paths]", '  def sort(conn, %{"sort" => sort}), do: {conn, String.to_atom(sort)}', "end", ""].join("\n");
 
     expect(analyseSource("lib/a.ex", source, rules).findings.map((f) => `${f.ruleId}:${f.line}`)).toEqual(["dynamic-atom:3"]);
     expect(analyseSource("lib/mocks/a_mock.ex", source, rules).findings).toEqual([]);
   });
 
   it("lets a rule that defers to a more specific one report when a policy turns that one off", () => {
-    const source = "defmodule A do\n  def start_link(id), do: GenServer.start_link(__MODULE__, id, name: String.to_atom(\"room_#{id}\"))\nend\n";
+    const source = 'defmodule A do\n  def start_link(id), do: GenServer.start_link(__MODULE__, id, name: String.to_atom("room_#{id}"))\nend\n';
     const ids = (rulesRun: typeof rules) => analyseSource("lib/a.ex", source, rulesRun).findings.map((f) => f.ruleId);
 
     expect(ids(rules)).toEqual(["dynamic-atom-process-name"]);
@@ -94,7 +88,13 @@ describe("analyseSource", () => {
   it("knows every rule of the registry: a suppression of a rule the policy turned off is not unknown", () => {
     const source = "defmodule A do\n  # otp-review:disable-next-line pg2-removed\n  def a(g), do: :pg2.join(g, self())\nend\n";
     const registry = rules.map((r) => r.meta.id);
-    const request = { path: "lib/a.ex", source, kind: "production" as const, rules: rules.filter((r) => r.meta.id !== "pg2-removed").map((r) => ({ id: r.meta.id, severity: r.meta.severity })), options: {} };
+    const request = {
+      path: "lib/a.ex",
+      source,
+      kind: "production" as const,
+      rules: rules.filter((r) => r.meta.id !== "pg2-removed").map((r) => ({ id: r.meta.id, severity: r.meta.severity })),
+      options: {},
+    };
 
     expect(registry).toContain("pg2-removed");
     expect(runAnalysisRequest(request, rules).findings).toEqual([]);

@@ -29,7 +29,8 @@ describe("suggested changes", () => {
   });
 
   it("offer none where the fix is not a plain replacement", () => {
-    const source = "defmodule A do\n  def create(g), do: :pg2.create(g)\n  def table do\n    :ets.new(:prices, [\n      :named_table,\n      :public\n    ])\n  end\n  def price(sku), do: :ets.lookup(:prices, sku)\nend\n";
+    const source =
+      "defmodule A do\n  def create(g), do: :pg2.create(g)\n  def table do\n    :ets.new(:prices, [\n      :named_table,\n      :public\n    ])\n  end\n  def price(sku), do: :ets.lookup(:prices, sku)\nend\n";
 
     expect(suggestions(source)).toEqual([
       ["pg2-removed", undefined],

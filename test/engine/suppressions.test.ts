@@ -18,7 +18,8 @@ describe("suppression comments", () => {
   });
 
   it("disable-file with several ids silences them everywhere in the file", () => {
-    const source = "# otp-review:disable-file pg2-removed, task-async-unsupervised\ndefmodule A do\n  def a(g), do: Task.async(fn -> :pg2.join(g, self()) end)\n  def b(conn, %{\"x\" => x}), do: {conn, String.to_atom(x)}\nend\n";
+    const source =
+      '# otp-review:disable-file pg2-removed, task-async-unsupervised\ndefmodule A do\n  def a(g), do: Task.async(fn -> :pg2.join(g, self()) end)\n  def b(conn, %{"x" => x}), do: {conn, String.to_atom(x)}\nend\n';
 
     expect(found(source)).toEqual(["dynamic-atom:4"]);
   });
@@ -32,13 +33,13 @@ describe("suppression comments", () => {
   it("honours Credo's and Sobelow's waivers for the same hazard, and only for it", () => {
     const source = [
       "defmodule AWeb.PageController do",
-      "  def a(conn, %{\"k\" => k}) do",
+      '  def a(conn, %{"k" => k}) do',
       "    # credo:disable-for-next-line Credo.Check.Warning.UnsafeToAtom",
       "    String.to_atom(k)",
       "  end",
-      "  # sobelow_skip [\"DOS.StringToAtom\"]",
-      "  def b(conn, %{\"k\" => k}), do: String.to_atom(k)",
-      "  def c(conn, %{\"k\" => k}) do",
+      '  # sobelow_skip ["DOS.StringToAtom"]',
+      '  def b(conn, %{"k" => k}), do: String.to_atom(k)',
+      '  def c(conn, %{"k" => k}) do',
       "    # credo:disable-for-next-line Credo.Check.Readability.Specs",
       "    String.to_atom(k)",
       "  end",

@@ -79,7 +79,9 @@ export class GitHubStandIn {
   }
 
   installationToken(): this {
-    this.scope.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(201, { token: "ghs_test_installation_token", expires_at: "2099-01-01T00:00:00Z", permissions: { checks: "write", pull_requests: "write", contents: "read", metadata: "read" } });
+    this.scope
+      .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
+      .reply(201, { token: "ghs_test_installation_token", expires_at: "2099-01-01T00:00:00Z", permissions: { checks: "write", pull_requests: "write", contents: "read", metadata: "read" } });
     return this;
   }
 
@@ -150,15 +152,18 @@ export class GitHubStandIn {
       this.scope.post(path).reply(threads === "unavailable" ? 404 : 502, { message: threads === "unavailable" ? "Not Found" : "Bad Gateway" });
       return this;
     }
-    this.scope.post(path).times(threads.some((t) => !t.isResolved) ? 2 : 1).reply(200, (_uri, body) => {
-      const request = body as { query: string; variables: Record<string, unknown> };
-      if (request.query.includes("resolveReviewThread")) {
-        this.recorded.resolvedThreads.push(String(request.variables["thread"]));
-        return { data: { resolveReviewThread: { thread: { id: request.variables["thread"] } } } };
-      }
-      const nodes = threads.map((t) => ({ id: t.id, isResolved: t.isResolved ?? false, comments: { nodes: [{ databaseId: t.commentId }] } }));
-      return { data: { repository: { pullRequest: { reviewThreads: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } } } } };
-    });
+    this.scope
+      .post(path)
+      .times(threads.some((t) => !t.isResolved) ? 2 : 1)
+      .reply(200, (_uri, body) => {
+        const request = body as { query: string; variables: Record<string, unknown> };
+        if (request.query.includes("resolveReviewThread")) {
+          this.recorded.resolvedThreads.push(String(request.variables["thread"]));
+          return { data: { resolveReviewThread: { thread: { id: request.variables["thread"] } } } };
+        }
+        const nodes = threads.map((t) => ({ id: t.id, isResolved: t.isResolved ?? false, comments: { nodes: [{ databaseId: t.commentId }] } }));
+        return { data: { repository: { pullRequest: { reviewThreads: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } } } } };
+      });
     return this;
   }
 
@@ -169,7 +174,10 @@ export class GitHubStandIn {
   policy(repoText?: string, orgText?: string, defaultBranch = "master"): this {
     const path = encodeURIComponent(".github/otp-review.yml");
     const answer = (text: string | undefined): [number, string | object] => (text === undefined ? [404, { message: "Not Found" }] : [200, text]);
-    this.scope.get(`${this.repoPath}/contents/${path}`).query({ ref: defaultBranch }).reply(() => answer(repoText));
+    this.scope
+      .get(`${this.repoPath}/contents/${path}`)
+      .query({ ref: defaultBranch })
+      .reply(() => answer(repoText));
     this.scope.get(`/repos/${this.pr.owner}/.github/contents/${path}`).reply(() => answer(orgText));
     return this;
   }

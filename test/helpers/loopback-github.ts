@@ -12,7 +12,13 @@ import { INSTALLATION_ID } from "./payloads.js";
  * are checked against GitHub's REST description, as the nock stand-in does.
  */
 export class LoopbackGitHub {
-  readonly recorded = { checkRunCreates: [] as any[], checkRunUpdates: [] as Array<{ id: number; body: any }>, reviews: [] as any[], violations: [] as string[], writes: [] as Array<{ at: number; method: string; path: string }> };
+  readonly recorded = {
+    checkRunCreates: [] as any[],
+    checkRunUpdates: [] as Array<{ id: number; body: any }>,
+    reviews: [] as any[],
+    violations: [] as string[],
+    writes: [] as Array<{ at: number; method: string; path: string }>,
+  };
   /** How long each file's contents take to arrive: keeps a review running while a test acts. */
   contentDelayMs = 0;
   /** How long every answer takes, as over a network to GitHub. */

@@ -51,7 +51,10 @@ export function testProbot(Octokit: typeof ProbotOctokit = TestOctokit): Probot 
  */
 export async function createTestApp(probot = testProbot(), rules?: readonly Rule[], analyser: FileAnalyser = inProcessAnalyser(rules ?? allRules)): Promise<TestApp> {
   let queue: ReviewQueue | undefined;
-  await probot.load(createApp({ appId: APP_ID, analyser, ...(rules ? { rules } : {}), makeQueue: (worker, log, abandon) => (queue = new InProcessReviewQueue(worker, log, { abandon })) }), WITHOUT_SERVER);
+  await probot.load(
+    createApp({ appId: APP_ID, analyser, ...(rules ? { rules } : {}), makeQueue: (worker, log, abandon) => (queue = new InProcessReviewQueue(worker, log, { abandon })) }),
+    WITHOUT_SERVER,
+  );
   return { probot, drain: () => queue!.drain() };
 }
 

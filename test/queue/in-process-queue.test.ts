@@ -113,13 +113,10 @@ describe("InProcessReviewQueue", () => {
 
   it("goes on with the next job when one fails", async () => {
     const ran: string[] = [];
-    const queue = new InProcessReviewQueue(
-      async (j) => {
-        ran.push(j.headSha);
-        if (j.headSha === "a") throw new Error("GitHub is down");
-      },
-      log,
-    );
+    const queue = new InProcessReviewQueue(async (j) => {
+      ran.push(j.headSha);
+      if (j.headSha === "a") throw new Error("GitHub is down");
+    }, log);
 
     await queue.enqueue(job(1, "a"));
     await queue.enqueue(job(1, "b"));

@@ -1,12 +1,13 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { redisUrl } from "../helpers/redis.js";
 import { RedisReviewQueue, type RedisQueueOptions } from "../../src/queue/redis-queue.js";
 import type { ReviewJob, ReviewRun } from "../../src/queue/review-queue.js";
 
 const log = pino({ level: "silent" });
-const url = inject("redisUrl");
+const url = redisUrl();
 /** Generous: these tests talk to a real Redis and, in one, start a Node process on a busy machine. */
 const SLOW = 60_000;
 

@@ -16,14 +16,28 @@ function finding(ruleId: string, severity: PlacedFinding["severity"], line: numb
 describe("checkRunOutput", () => {
   it("names rules without a link when no docs URL is set, rather than link to a page that may not exist", () => {
     const bare = new Map(rules.map((r) => [r.meta.id, ruleInfo(r.meta)]));
-    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 1, findings: [finding("pg2-removed", "error", 1)], notes: [], failing: true, policySource: "the defaults", policyText: "fail_on: error" }, bare);
+    const output = checkRunOutput(
+      { sha: "a".repeat(40), elixirFiles: 1, findings: [finding("pg2-removed", "error", 1)], notes: [], failing: true, policySource: "the defaults", policyText: "fail_on: error" },
+      bare,
+    );
 
     expect(output.summary).toContain("| `pg2-removed` | error | 1 |");
     expect(output.summary).not.toMatch(/\]\(http/);
   });
 
   it("fails on an error, counts per rule and severity, and maps severities to annotation levels", () => {
-    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 2, findings: [finding("pg2-removed", "error", 1), finding("dynamic-atom", "warning", 2), finding("dynamic-atom", "warning", 3)], notes: [], failing: true, policySource: "the defaults", policyText: "fail_on: error" }, info);
+    const output = checkRunOutput(
+      {
+        sha: "a".repeat(40),
+        elixirFiles: 2,
+        findings: [finding("pg2-removed", "error", 1), finding("dynamic-atom", "warning", 2), finding("dynamic-atom", "warning", 3)],
+        notes: [],
+        failing: true,
+        policySource: "the defaults",
+        policyText: "fail_on: error",
+      },
+      info,
+    );
 
     expect(output.conclusion).toBe("failure");
     expect(output.title).toBe("3 findings: 1 error, 2 warnings");
@@ -34,7 +48,10 @@ describe("checkRunOutput", () => {
   });
 
   it("passes when no finding reaches fail_on", () => {
-    const output = checkRunOutput({ sha: "a".repeat(40), elixirFiles: 1, findings: [finding("dynamic-atom", "warning", 2)], notes: [], failing: false, policySource: "the defaults", policyText: "fail_on: error" }, info);
+    const output = checkRunOutput(
+      { sha: "a".repeat(40), elixirFiles: 1, findings: [finding("dynamic-atom", "warning", 2)], notes: [], failing: false, policySource: "the defaults", policyText: "fail_on: error" },
+      info,
+    );
 
     expect(output.conclusion).toBe("success");
   });

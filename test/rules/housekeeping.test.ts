@@ -8,7 +8,9 @@ import { compileQuery } from "../../src/engine/parser.js";
 import { packageRoot } from "../../src/package-root.js";
 
 const root = packageRoot();
-const ruleFiles = readdirSync(join(root, "rules")).filter((f) => f.endsWith(".ts") && f !== "index.ts").map((f) => f.replace(/\.ts$/, ""));
+const ruleFiles = readdirSync(join(root, "rules"))
+  .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+  .map((f) => f.replace(/\.ts$/, ""));
 
 describe("the rule catalogue", () => {
   it("registers every rule file, each named by its rule's id, once", () => {
@@ -21,7 +23,8 @@ describe("the rule catalogue", () => {
   it.each(rules.map((r) => [r.meta.id, r] as const))("%s has its metadata, a message, and examples both ways", (_, rule) => {
     expect(rule.meta.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     expect(SEVERITIES).toContain(rule.meta.severity);
-    for (const text of [rule.meta.summary, rule.meta.guideSection, rule.meta.principle, rule.meta.premise, rule.meta.messages["default"] ?? "", rule.meta.explanation]) expect(text.trim()).not.toBe("");
+    for (const text of [rule.meta.summary, rule.meta.guideSection, rule.meta.principle, rule.meta.premise, rule.meta.messages["default"] ?? "", rule.meta.explanation])
+      expect(text.trim()).not.toBe("");
     expect(rule.examples.valid.length).toBeGreaterThan(0);
     expect(rule.examples.invalid.length).toBeGreaterThan(0);
   });
@@ -33,8 +36,14 @@ describe("the rule catalogue", () => {
 
   it.each(rules.filter((r) => r.options).map((r) => [r.meta.id, r] as const))("%s exercises every option in a valid and an invalid example", (_, rule) => {
     for (const option of Object.keys(rule.options!)) {
-      expect(rule.examples.valid.some((e) => e.options && option in e.options), `valid example setting ${option}`).toBe(true);
-      expect(rule.examples.invalid.some((e) => e.options && option in e.options), `invalid example setting ${option}`).toBe(true);
+      expect(
+        rule.examples.valid.some((e) => e.options && option in e.options),
+        `valid example setting ${option}`,
+      ).toBe(true);
+      expect(
+        rule.examples.invalid.some((e) => e.options && option in e.options),
+        `invalid example setting ${option}`,
+      ).toBe(true);
     }
   });
 

@@ -56,7 +56,10 @@ describe("the process pool", { timeout: 60_000 }, () => {
     const analysis = await pool.analyse(request("lib/shop/cluster.ex", example("lib/shop/cluster.ex")));
 
     expect(analysis.findings.map((f) => f.ruleId)).toEqual(["pg2-removed"]);
-    expect(analysis.notes).toContainEqual({ path: "lib/shop/cluster.ex", message: "was analysed without its CPU and memory budget: the process could not be measured (EPERM: cannot read /proc); only the 35 s wall-clock limit applied" });
+    expect(analysis.notes).toContainEqual({
+      path: "lib/shop/cluster.ex",
+      message: "was analysed without its CPU and memory budget: the process could not be measured (EPERM: cannot read /proc); only the 35 s wall-clock limit applied",
+    });
   });
 
   it("does not ship binary or oversized files to a process at all", async () => {

@@ -31,7 +31,10 @@ const NAME_KINDS: ReadonlyArray<[RegExp, CodeKind]> = [
   [/^(ExUnit|Test|Testing|TestHelpers?|TestSupport|\w+Test|\w+Case|Factory|Factories|Fixtures?)$/, "test"],
   [/^(Mocks?|Fakes?|Stubs?|\w+Mock|\w+Fake|\w+Stub)$/, "mock"],
   [/^(Examples?|Demo|Samples?)$/, "example"],
-  [/^(Bench|Benchmarks?|\w+Bench|\w+Benchmark|LoadTest|\w+Simulator|Simulator|IEx|IExHelpers|Debug|Debugger|Dev|DevTools|Intellisense|Autocomplete|Completion|CodeReloader|LiveReloader|Reloader)$/, "dev-tool"],
+  [
+    /^(Bench|Benchmarks?|\w+Bench|\w+Benchmark|LoadTest|\w+Simulator|Simulator|IEx|IExHelpers|Debug|Debugger|Dev|DevTools|Intellisense|Autocomplete|Completion|CodeReloader|LiveReloader|Reloader)$/,
+    "dev-tool",
+  ],
   [/^(Release|ReleaseTasks|Seeds?|CLI|\w+CLI)$/, "script"],
 ];
 

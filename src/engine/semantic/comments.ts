@@ -120,7 +120,15 @@ export class Comments {
       const [, kind, count, check] = credo;
       const span = count === undefined ? undefined : Number(count);
       const [firstRow, lastRow] =
-        kind === "disable-for-this-file" ? [0, rows] : kind === "disable-for-previous-line" ? [row - 1, row - 1] : span !== undefined ? (span >= 0 ? [row + 1, row + span] : [row + span, row - 1]) : [row + 1, row + 1];
+        kind === "disable-for-this-file"
+          ? [0, rows]
+          : kind === "disable-for-previous-line"
+            ? [row - 1, row - 1]
+            : span !== undefined
+              ? span >= 0
+                ? [row + 1, row + span]
+                : [row + span, row - 1]
+              : [row + 1, row + 1];
       this.credo.push({ check, firstRow, lastRow });
     }
     const sobelow = SOBELOW.exec(text);

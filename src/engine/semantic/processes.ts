@@ -16,7 +16,24 @@ const SPAWNING_LOCAL = new Set(["spawn", "spawn_link", "spawn_monitor", "start_a
 const STATEFUL_USES = /^(GenServer|GenStateMachine|Agent|GenStage|Phoenix\.LiveView|Phoenix\.LiveComponent|Phoenix\.Channel|:gen_statem)$|:(live_view|live_component|channel)$/;
 const STATEFUL_BEHAVIOURS = new Set([":gen_server", ":gen_statem", "GenServer", "GenStage", ":gen_event"]);
 /** Callback names of those behaviours. */
-const CALLBACKS = new Set(["init", "handle_call", "handle_cast", "handle_info", "handle_continue", "handle_event", "handle_params", "mount", "update", "handle_in", "handle_demand", "handle_async", "terminate", "code_change", "callback_mode", "join"]);
+const CALLBACKS = new Set([
+  "init",
+  "handle_call",
+  "handle_cast",
+  "handle_info",
+  "handle_continue",
+  "handle_event",
+  "handle_params",
+  "mount",
+  "update",
+  "handle_in",
+  "handle_demand",
+  "handle_async",
+  "terminate",
+  "code_change",
+  "callback_mode",
+  "join",
+]);
 
 /** True when the node sits in a function literal that another process runs (`spawn(fn -> … end)`). */
 export function isInSpawnedFunction(node: SyntaxNode, clause: FunctionClause | undefined): boolean {

@@ -29,7 +29,8 @@ const COUNTS = new Set(["length", "map_size", "tuple_size", "byte_size", "Intege
 /** Calls whose result is data from outside the program: the network, a client, a terminal. */
 const EXTERNAL_CALLS = /^Plug\.Conn\.(get_req_header|fetch_query_params|read_body)$|^(:gen_tcp|:ssl|:gen_udp)\.recv$|^IO\.(gets|read)$|^(Req|HTTPoison|Tesla|Finch)\.\w+!?$/;
 /** Decoders: their result comes from wherever their input came from (a configured URL's query is configuration). */
-const DECODERS = /^(Jason|Poison|JSON|:json|Jiffy)\.decode!?$|^:erlang\.binary_to_term$|^URI\.(decode_query|decode|query_decoder|parse)$|^Base\.(decode64|url_decode64)!?$|^Protobuf\.decode$|^Map\.(keys|values|to_list)$/;
+const DECODERS =
+  /^(Jason|Poison|JSON|:json|Jiffy)\.decode!?$|^:erlang\.binary_to_term$|^URI\.(decode_query|decode|query_decoder|parse)$|^Base\.(decode64|url_decode64)!?$|^Protobuf\.decode$|^Map\.(keys|values|to_list)$/;
 /** Calls that hand each element of their first argument to the function they are given. */
 const ENUMERATING = /^(Enum|Stream|Map|Keyword|Task)\.\w+$/;
 /** Parameters that hold what a client sent: a controller's `params`, a LiveView's and a channel's payload. */
@@ -65,7 +66,10 @@ export class Provenance {
       case "string":
       case "quoted_atom":
       case "charlist":
-        return this.combine(expr.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren), depth);
+        return this.combine(
+          expr.namedChildren.filter((c) => c.type === "interpolation").flatMap((i) => i.namedChildren),
+          depth,
+        );
       case "list":
       case "tuple":
         return this.combine(expr.namedChildren, depth);
@@ -100,7 +104,11 @@ export class Provenance {
       if (name && DECODERS.test(name) && left) return this.originOf(left, depth);
       return left ? throughCall(this.originOf(left, depth), name) : "unknown";
     }
-    if (operator === "<>" || operator === "++" || operator === "||") return this.combine([left, right].filter((n): n is SyntaxNode => n !== null), depth);
+    if (operator === "<>" || operator === "++" || operator === "||")
+      return this.combine(
+        [left, right].filter((n): n is SyntaxNode => n !== null),
+        depth,
+      );
     return "unknown";
   }
 
@@ -192,7 +200,10 @@ export class Provenance {
     if (index < 0) return "unknown";
     // A controller action, a plug or a channel handler: `(conn, params)`, `(socket, payload)`.
     const param = clause.parameters[index];
-    const servesConnection = index === 1 && /^_?(conn|socket)$/.test(clause.parameters[0]?.text ?? "") && (param?.type === "map" || (param?.type === "binary_operator" && param.text.includes("%{")) || PAYLOAD_NAME.test(name));
+    const servesConnection =
+      index === 1 &&
+      /^_?(conn|socket)$/.test(clause.parameters[0]?.text ?? "") &&
+      (param?.type === "map" || (param?.type === "binary_operator" && param.text.includes("%{")) || PAYLOAD_NAME.test(name));
     if (PAYLOAD_CALLBACKS[clause.name] === index || servesConnection || (PAYLOAD_NAME.test(name) && index <= 1)) return "external";
     return "parameter";
   }
@@ -203,7 +214,8 @@ export class Provenance {
     if (known) return known;
     const found = new Map<string, Binding[]>();
     const add = (pattern: SyntaxNode, value: SyntaxNode | undefined, kind: Binding["kind"], scope: SyntaxNode) => {
-      const names = pattern.type === "identifier" ? [pattern] : pattern.descendantsOfType("identifier").filter((id) => id.parent?.type !== "call" || id.parent.childForFieldName("target")?.id !== id.id);
+      const names =
+        pattern.type === "identifier" ? [pattern] : pattern.descendantsOfType("identifier").filter((id) => id.parent?.type !== "call" || id.parent.childForFieldName("target")?.id !== id.id);
       for (const id of names) {
         const list = found.get(id.text);
         const binding: Binding = { pattern: id, value, kind, scope };
@@ -245,7 +257,13 @@ function throughCall(origin: Origin, name: string | null): Origin {
 function guardsBound(variable: SyntaxNode): boolean {
   for (let n = variable.parent; n; n = n.parent) {
     const guard = n.type === "stab_clause" ? n.childForFieldName("left") : localCallee(n) === "def" || localCallee(n) === "defp" ? callArguments(n)[0] : undefined;
-    const when = guard?.type === "binary_operator" && operatorOf(guard) === "when" ? guard.childForFieldName("right") : guard?.descendantsOfType("binary_operator").find((b) => operatorOf(b) === "when")?.childForFieldName("right");
+    const when =
+      guard?.type === "binary_operator" && operatorOf(guard) === "when"
+        ? guard.childForFieldName("right")
+        : guard
+            ?.descendantsOfType("binary_operator")
+            .find((b) => operatorOf(b) === "when")
+            ?.childForFieldName("right");
     if (!when) continue;
     const name = variable.text;
     if (new RegExp(`\\b(is_atom|is_boolean|is_integer)\\(${name}\\)|\\b${name}\\s+in\\s+(@|\\[|~w)`).test(when.text)) return true;
