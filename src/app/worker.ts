@@ -71,6 +71,7 @@ export function abandonReview(app: Probot, metrics: ServiceMetrics): AbandonedRe
       return;
     }
     const octokit = await app.auth(job.installationId);
+    // Completing a run names no pull request: the number is not read.
     const platform = gitHubPlatform(octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber ?? 0, headSha: job.headSha, defaultBranch: job.defaultBranch });
     await platform.completeCheckRun(job.checkRunId, failedCheckRunOutput(job.headSha, reason));
     app.log.error({ ...log, checkRunId: job.checkRunId }, "review abandoned; its check run is completed as neutral");
