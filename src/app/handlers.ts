@@ -3,8 +3,11 @@ import type { ReviewQueue } from "../queue/review-queue.js";
 import { RERUN_ACTION } from "../report/check-run.js";
 import { CHECK_FIELDS, jobFromCheck, jobFromPullRequest, missingFields, PULL_REQUEST_FIELDS } from "./jobs.js";
 
-/** Pull request events that put a new head commit in front of reviewers. */
-export const REVIEWED_PULL_REQUEST_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review"] as const;
+/**
+ * Pull request events that put a head commit in front of reviewers, or change whether it is
+ * reviewed (the policy's skip label added or removed).
+ */
+export const REVIEWED_PULL_REQUEST_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "labeled", "unlabeled"] as const;
 
 /**
  * Webhook → job, nothing else: GitHub gives up on a delivery after 10 s and Probot answers only

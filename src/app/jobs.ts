@@ -8,7 +8,9 @@ interface RepositoryPayload {
 
 export interface PullRequestPayload extends RepositoryPayload {
   action: string;
-  pull_request: { number: number; head: { sha: string }; state: string };
+  /** On `labeled` and `unlabeled`. */
+  label?: { name: string };
+  pull_request: { number: number; head: { sha: string }; state: string; draft?: boolean; labels?: ReadonlyArray<{ name: string }> };
 }
 
 export interface CheckPayload extends RepositoryPayload {
@@ -40,6 +42,9 @@ export function jobFromPullRequest(payload: PullRequestPayload, deliveryId: stri
     defaultBranch: payload.repository.default_branch,
     trigger: `pull_request.${payload.action}`,
     deliveryId,
+    draft: payload.pull_request.draft ?? false,
+    labels: (payload.pull_request.labels ?? []).map((label) => label.name),
+    ...(payload.label && (payload.action === "labeled" || payload.action === "unlabeled") ? { changedLabel: payload.label.name } : {}),
   };
 }
 

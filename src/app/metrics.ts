@@ -12,7 +12,7 @@ export class ServiceMetrics {
   readonly deliveries = new Counter({ name: "otp_review_deliveries_total", help: "Webhook deliveries received, by event.", labelNames: ["event"] as const, registers: [this.registry] });
   readonly reviews = new Counter({
     name: "otp_review_reviews_total",
-    help: "Reviews finished, by check run conclusion (or 'abandoned' when every attempt failed).",
+    help: "Reviews finished, by check run conclusion (or 'abandoned' when every attempt failed, 'not_reviewed' when the policy skips the pull request).",
     labelNames: ["outcome"] as const,
     registers: [this.registry],
   });

@@ -3,7 +3,7 @@ import type { FileAnalyser } from "../engine/file-analyser.js";
 import type { Rule } from "../engine/rule.js";
 import { gitHubPlatform, pullRequestsForCommit } from "../github/pull-request-platform.js";
 import type { GitHub } from "../github/octokit.js";
-import type { AbandonedReview, ReviewWorker } from "../queue/review-queue.js";
+import type { AbandonedReview, ReviewJob, ReviewWorker } from "../queue/review-queue.js";
 import type { ServiceMetrics } from "./metrics.js";
 import { failedCheckRunOutput } from "../report/check-run.js";
 import { reviewPullRequest } from "../review/review-pull-request.js";
@@ -32,8 +32,9 @@ export function reviewWorker(app: Probot, appId: number, rules: readonly Rule[],
         onCheckRunStarted: rememberCheckRun,
         resumed,
         ...(docsBaseUrl ? { docsBaseUrl } : {}),
+        pullRequest: pullRequestFacts(job),
       });
-      metrics.reviews.inc({ outcome: summary.conclusion });
+      metrics.reviews.inc({ outcome: summary.ignored ? "not_reviewed" : summary.conclusion });
       metrics.reviewDuration.observe((performance.now() - started) / 1000);
       metrics.incompleteFiles.inc(summary.incompleteFiles ?? 0);
       for (const [rule, count] of Object.entries(summary.findingsByRule ?? {})) metrics.findings.inc({ rule }, count);
@@ -54,6 +55,7 @@ export function reviewWorker(app: Probot, appId: number, rules: readonly Rule[],
           durationMs: Math.round(performance.now() - started),
           ...(summary.error ? { error: summary.error } : {}),
           ...(summary.supersededBy ? { supersededBy: summary.supersededBy } : {}),
+          ...(summary.ignored ? { notReviewed: summary.ignored } : {}),
         },
         "review completed",
       );
@@ -85,4 +87,9 @@ function countRequests(octokit: GitHub, metrics: ServiceMetrics): void {
     metrics.githubRequests.inc({ status: String((error as { status?: number }).status ?? "error") });
     throw error;
   });
+}
+
+/** What the webhook said of the pull request, for the policy to decide whether to review it. */
+function pullRequestFacts(job: ReviewJob): { draft?: boolean; labels?: string[]; changedLabel?: string } {
+  return { ...(job.draft === undefined ? {} : { draft: job.draft }), ...(job.labels ? { labels: job.labels } : {}), ...(job.changedLabel ? { changedLabel: job.changedLabel } : {}) };
 }

@@ -85,7 +85,7 @@ function unknownRuleIds(raw: Record<string, unknown>, rules: readonly Rule[]): A
 }
 
 const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-  "": ["_extends", "enforce", "rules", "paths", "test_paths", "fail_on", "scope", "comments"],
+  "": ["_extends", "enforce", "rules", "paths", "test_paths", "fail_on", "confidence", "scope", "review_drafts", "skip_label", "comments"],
   enforce: ["rules", "fail_on"],
   paths: ["include", "exclude"],
   comments: ["mode", "max", "request_changes"],

@@ -42,6 +42,8 @@ export const policySchema = z
       .default("high")
       .describe("the least confidence a finding needs to become a line comment and count towards fail_on; the others are listed in the check run (and by the CLI with --all)"),
     scope: z.enum(["added", "diff_context", "file"]).default("added").describe("which findings may be reported: on added lines, on any line of the diff, or anywhere in a changed file"),
+    review_drafts: z.boolean().default(true).describe("review draft pull requests too; false completes their run as skipped until they are ready for review"),
+    skip_label: z.string().nullable().default("otp-review:skip").describe("a pull request with this label is not reviewed: its run completes as skipped with the reason (null: no label skips)"),
     comments: z
       .object({
         mode: z.enum(["review", "annotations", "off"]).default("review").describe("review: line comments and the check run; annotations: the check run only"),

@@ -15,6 +15,11 @@ export interface ReviewJob {
   checkRunId?: number;
   /** When the queue first took the job (ms since the epoch): for the queue-wait metric. */
   queuedAt?: number;
+  /** What the webhook said of the pull request, for the policy's `review_drafts` and `skip_label`; unknown for check re-runs. */
+  draft?: boolean;
+  labels?: string[];
+  /** For `labeled`/`unlabeled`: the label that changed. Only the policy's skip label makes that worth a review. */
+  changedLabel?: string;
 }
 
 /**

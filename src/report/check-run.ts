@@ -8,7 +8,7 @@ export const CHECK_RUN_NAME = "OTP Review";
 /** GitHub rejects a check run whose `output.summary` or `output.text` exceeds 65,535 (byte-like) characters. */
 export const MAX_OUTPUT_BYTES = 65_535;
 
-export type Conclusion = "success" | "failure" | "neutral";
+export type Conclusion = "success" | "failure" | "neutral" | "skipped";
 
 export interface Annotation {
   path: string;
@@ -97,6 +97,11 @@ export function invalidPolicyOutput(errors: readonly { file: string; keyPath: st
   const lines = errors.map((e) => `- \`${e.file}\` line ${e.line}${e.keyPath ? `, \`${e.keyPath}\`` : ""}: ${e.message}`);
   const summary = ["The policy file is invalid, so nothing was reviewed: a broken policy is not silently replaced by the defaults. Fix it on the default branch:", "", ...lines].join("\n");
   return { conclusion: "failure", title: "Invalid .github/otp-review.yml", summary: truncateBytes(summary, MAX_OUTPUT_BYTES, (n) => `… ${n} bytes left out.`), annotations: [] };
+}
+
+/** The check run of a pull request the policy leaves unreviewed (a draft, a skip label): skipped, with the reason and how to change it. */
+export function skippedCheckRunOutput(sha: string, reason: string): CheckRunOutput {
+  return { conclusion: "skipped", title: "Not reviewed", summary: `${sha.slice(0, 7)} was not reviewed: ${reason}`, annotations: [] };
 }
 
 /** The check run for a commit that is no longer the head: the newer commit gets its own review. */

@@ -20,13 +20,16 @@ export const MAX_INLINE_COMMENTS = 25;
  * The comments for findings that may take one: the most severe first when there are more than
  * `max`, posted in source order. `omitted` counts the commentable findings left to the check run.
  */
-export function reviewComments(findings: readonly PlacedFinding[], rules: ReadonlyMap<string, RuleInfo>, max = MAX_INLINE_COMMENTS): { comments: ReviewComment[]; omitted: number } {
+export function reviewComments(
+  findings: readonly PlacedFinding[],
+  rules: ReadonlyMap<string, RuleInfo>,
+  max = MAX_INLINE_COMMENTS,
+): { comments: ReviewComment[]; commented: PlacedFinding[]; omitted: number } {
   const commentable = findings.filter((finding) => finding.placement === "comment");
   const chosen = new Set([...commentable].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)).slice(0, max));
-  const comments = commentable
-    .filter((finding) => chosen.has(finding))
-    .map((finding): ReviewComment => ({ path: finding.path, line: finding.line, side: "RIGHT", body: commentBody(finding, rules.get(finding.ruleId)) }));
-  return { comments, omitted: commentable.length - comments.length };
+  const commented = commentable.filter((finding) => chosen.has(finding));
+  const comments = commented.map((finding): ReviewComment => ({ path: finding.path, line: finding.line, side: "RIGHT", body: commentBody(finding, rules.get(finding.ruleId)) }));
+  return { comments, commented, omitted: commentable.length - comments.length };
 }
 
 /**
@@ -50,9 +53,18 @@ export function suggestionBlock(code: string): string {
   return `${fence}suggestion\n${code}\n${fence}`;
 }
 
-/** The review's own body: one line; the details live in the line comments and the check run. */
-export function reviewBody(newComments: number, omitted = 0): string {
-  const things = newComments === 1 ? "1 new finding" : `${newComments} new findings`;
-  const rest = omitted > 0 ? ` ${omitted} more, less severe, are only in the check run, to keep this page readable.` : "";
-  return `**OTP Review**: ${things} on the lines this pull request changed.${rest} The **OTP Review** check run lists every finding.`;
+/**
+ * The review's own body, in two or three lines: what was found, by severity, and what matters
+ * most — the most severe finding, where it is and what to do. The details are in the comments.
+ */
+export function reviewBody(commented: readonly PlacedFinding[], omitted = 0): string {
+  const counts = SEVERITIES.map((severity) => [severity, commented.filter((f) => f.severity === severity).length] as const).filter(([, n]) => n > 0);
+  const things = commented.length === 1 ? "1 new finding" : `${commented.length} new findings`;
+  const bySeverity = counts.map(([severity, n]) => `${n} ${severity}${n === 1 || severity === "info" ? "" : "s"}`).join(", ");
+  const lines = [`**OTP Review**: ${things} on the lines this pull request changed (${bySeverity}).`];
+  const first = [...commented].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity))[0];
+  if (first) lines.push(`Most important: \`${first.ruleId}\` at \`${first.path}:${first.line}\` — ${first.message}`);
+  const rest = omitted > 0 ? `${omitted} more, less severe, are only in the check run, to keep this page readable. ` : "";
+  lines.push(`${rest}The **OTP Review** check run lists every finding.`);
+  return lines.join("\n\n");
 }

@@ -5,8 +5,8 @@ import { fails, reviewSettings, type ReviewSettings } from "../config/settings.j
 import type { FileAnalyser } from "../engine/file-analyser.js";
 import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
-import { POLICY_PATH } from "../config/schema.js";
-import { checkRunOutput, failedCheckRunOutput, invalidPolicyOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
+import { POLICY_PATH, type Policy } from "../config/schema.js";
+import { checkRunOutput, failedCheckRunOutput, invalidPolicyOutput, skippedCheckRunOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { fingerprintsIn, isMarkedFixed } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
 import { analyseChanges, type ChangesAnalysis } from "./analyse-changes.js";
@@ -27,6 +27,8 @@ export interface ReviewSummary {
   error?: string;
   /** The newer head commit, when the reviewed one was superseded before anything was posted. */
   supersededBy?: string;
+  /** Why the pull request was not reviewed (a draft, the skip label, a label that changes nothing). */
+  ignored?: string;
 }
 
 type Result = { output: CheckRunOutput; summary: ReviewSummary };
@@ -42,6 +44,8 @@ export interface ReviewOptions {
   resumed?: boolean;
   /** Where the team hosts the rule pages (`OTP_REVIEW_DOCS_URL`): comments and the run link there. */
   docsBaseUrl?: string;
+  /** What the webhook said of the pull request: a draft, its labels, the label that just changed. */
+  pullRequest?: { draft?: boolean; labels?: readonly string[]; changedLabel?: string };
 }
 
 /**
@@ -50,13 +54,20 @@ export interface ReviewOptions {
  * `in_progress` blocks merging forever where the check is required.
  */
 export async function reviewPullRequest(platform: ReviewPlatform, sha: string, rules: readonly Rule[], analyser: FileAnalyser, options: ReviewOptions = {}): Promise<ReviewSummary> {
-  const { superseded } = options;
+  const { superseded, pullRequest } = options;
+  // A label change is worth a run only when it is the policy's skip label: other labels change nothing.
+  if (pullRequest?.changedLabel !== undefined) {
+    const policy = resolvePolicy(await platform.readPolicies(), rules);
+    if (policy.ok && policy.policy.skip_label !== pullRequest.changedLabel)
+      return { conclusion: "neutral", elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], ignored: `the label \`${pullRequest.changedLabel}\` is not the policy's skip label` };
+  }
   const checkRunId = options.checkRunId ?? (options.resumed ? await platform.findOpenCheckRun() : undefined) ?? (await platform.startCheckRun());
   await options.onCheckRunStarted?.(checkRunId);
   let result: Result;
   try {
     const policy = resolvePolicy(await platform.readPolicies(), rules);
-    result = policy.ok ? await review(platform, sha, rules, analyser, policy, superseded, options.docsBaseUrl) : invalidPolicy(policy.errors);
+    const skip = policy.ok ? reasonToSkip(policy.policy, pullRequest) : undefined;
+    result = skip ? skipped(sha, skip) : policy.ok ? await review(platform, sha, rules, analyser, policy, superseded, options.docsBaseUrl) : invalidPolicy(policy.errors);
   } catch (error) {
     const output = failedCheckRunOutput(sha, messageOf(error));
     result = { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], error: messageOf(error) } };
@@ -69,6 +80,20 @@ export async function reviewPullRequest(platform: ReviewPlatform, sha: string, r
     return { ...result.summary, conclusion: "neutral", error: messageOf(error) };
   }
   return result.summary;
+}
+
+/** Why the policy leaves this pull request unreviewed, if it does: a draft (`review_drafts: false`), or the skip label. */
+function reasonToSkip(policy: Policy, pullRequest: ReviewOptions["pullRequest"]): string | undefined {
+  if (pullRequest?.draft && !policy.review_drafts)
+    return "it is a draft, and the policy reviews pull requests once they are ready (`review_drafts: false`). Mark it ready for review to have it reviewed.";
+  if (policy.skip_label !== null && pullRequest?.labels?.includes(policy.skip_label))
+    return `it has the label \`${policy.skip_label}\`, which the policy uses to skip a review. Remove the label to have it reviewed.`;
+  return undefined;
+}
+
+function skipped(sha: string, reason: string): Result {
+  const output = skippedCheckRunOutput(sha, reason);
+  return { output, summary: { conclusion: output.conclusion, elixirFiles: 0, findings: 0, commentsPosted: 0, ruleFailures: [], ignored: reason } };
 }
 
 /** A broken policy fails the run, loudly: falling back to defaults would quietly disable it. */
@@ -113,14 +138,14 @@ async function review(
   if (settings.comments.mode === "review") {
     const existing = await platform.listComments();
     const posted = fingerprintsIn(existing.map((c) => c.body));
-    const { comments, omitted } = reviewComments(
+    const { comments, commented, omitted } = reviewComments(
       analysis.findings.filter((f) => !posted.has(f.fingerprint)),
       ruleInfo,
       settings.comments.max,
     );
     const event = settings.comments.requestChanges && failing ? "REQUEST_CHANGES" : "COMMENT";
     try {
-      if (comments.length > 0) await platform.createReview({ commitId: sha, event, body: reviewBody(comments.length, omitted), comments });
+      if (comments.length > 0) await platform.createReview({ commitId: sha, event, body: reviewBody(commented, omitted), comments });
       commentsPosted = comments.length;
     } catch (error) {
       notes.push({ message: `the line comments could not be posted (${messageOf(error)}); every finding is listed here instead` });

@@ -17,7 +17,7 @@ describe("app.yml", () => {
 
   it("subscribes to the events the app handles, and no others", () => {
     expect(manifest.default_events).toEqual(["pull_request", "check_run", "check_suite"]);
-    expect(REVIEWED_PULL_REQUEST_ACTIONS).toEqual(["opened", "synchronize", "reopened", "ready_for_review"]);
+    expect(REVIEWED_PULL_REQUEST_ACTIONS).toEqual(["opened", "synchronize", "reopened", "ready_for_review", "labeled", "unlabeled"]);
   });
 });
 

@@ -89,6 +89,6 @@ describe("schema/otp-review.schema.json", () => {
 
     expect(committed).toEqual(policyJsonSchema(rules));
     expect(committed.properties.rules.propertyNames.enum).toContain("restart-intensity");
-    expect(Object.keys(committed.properties)).toEqual(["_extends", "enforce", "rules", "paths", "test_paths", "fail_on", "confidence", "scope", "comments"]);
+    expect(Object.keys(committed.properties)).toEqual(["_extends", "enforce", "rules", "paths", "test_paths", "fail_on", "confidence", "scope", "review_drafts", "skip_label", "comments"]);
   });
 });
