@@ -5,6 +5,7 @@ import type { FileAnalyser } from "../engine/file-analyser.js";
 import type { Rule } from "../engine/rule.js";
 import { InProcessReviewQueue } from "../queue/in-process-queue.js";
 import type { AbandonedReview, ReviewQueue, ReviewWorker } from "../queue/review-queue.js";
+import { registerCommands } from "./commands.js";
 import { registerHandlers } from "./handlers.js";
 import { ServiceMetrics } from "./metrics.js";
 import { opsHandler } from "./ops-handler.js";
@@ -32,6 +33,7 @@ export function createApp(options: AppOptions): ApplicationFunction {
     const queue = makeQueue(reviewWorker(app, options.appId, options.rules ?? allRules, options.analyser, metrics, options.docsBaseUrl), app.log, abandonReview(app, metrics));
     app.onAny((context) => void metrics.deliveries.inc({ event: context.name }));
     registerHandlers(app, queue, options.appId);
+    registerCommands(app, queue, options.appId, options.rules ?? allRules);
     addHandler(opsHandler(queue, metrics));
   };
 }

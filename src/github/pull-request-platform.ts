@@ -74,7 +74,12 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
 
     async listComments(): Promise<PostedComment[]> {
       const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.pullNumber, per_page: PER_PAGE });
-      return comments.map((c) => ({ id: c.id, body: c.body, path: c.path }));
+      return comments.map((c) => ({
+        id: c.id,
+        body: c.body,
+        path: c.path,
+        byThisApp: pr.appId !== undefined && (c as { performed_via_github_app?: { id: number } | null }).performed_via_github_app?.id === pr.appId,
+      }));
     },
 
     async markFixed(comments: readonly PostedComment[], sha: string): Promise<void> {
@@ -125,6 +130,20 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
 function graphQlUnavailable(error: unknown): boolean {
   const status = (error as { status?: number; response?: { status?: number } }).status ?? (error as { response?: { status?: number } }).response?.status;
   return status === 404 || status === 501;
+}
+
+/** Resolves the review thread a comment opened; false where GraphQL is not there (some GitHub Enterprise servers). */
+export async function resolveThreadOf(octokit: GitHub, pr: PullRequestRef, firstCommentId: number): Promise<boolean> {
+  let threads: Map<number, Thread>;
+  try {
+    threads = await threadsByFirstComment(octokit, pr);
+  } catch (error) {
+    if (!graphQlUnavailable(error)) throw error;
+    return false;
+  }
+  const thread = threads.get(firstCommentId);
+  if (thread && !thread.isResolved) await octokit.graphql(RESOLVE_MUTATION, { thread: thread.id });
+  return thread !== undefined;
 }
 
 const THREADS_QUERY = `query($owner: String!, $repo: String!, $number: Int!, $cursor: String) {

@@ -53,6 +53,8 @@ export interface ReviewOutcome {
   policySource: string;
   /** The effective policy, as YAML with where each setting came from. */
   policyText: string;
+  /** Findings a person with write access accepted for this pull request: listed, never failing. */
+  accepted?: ReadonlyArray<{ finding: PlacedFinding; by: string; reason: string }>;
 }
 
 const LEVEL: Record<Severity, Annotation["annotation_level"]> = { error: "failure", warning: "warning", info: "notice" };
@@ -63,7 +65,15 @@ export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string
   const listed = outcome.findings.filter((f) => f.placement === "listed");
   const counts = countBySeverity(shown);
   const conclusion: Conclusion = outcome.failing ? "failure" : "success";
-  const summary = [headline({ ...outcome, findings: shown }), findingsTable(shown, rules), listedSection(listed), notesSection(outcome.notes), footer(outcome), policySection(outcome)]
+  const summary = [
+    headline({ ...outcome, findings: shown }),
+    findingsTable(shown, rules),
+    listedSection(listed),
+    acceptedSection(outcome.accepted ?? []),
+    notesSection(outcome.notes),
+    footer(outcome),
+    policySection(outcome),
+  ]
     .filter(Boolean)
     .join("\n\n");
   return {
@@ -145,6 +155,12 @@ function findingsTable(findings: readonly PlacedFinding[], rules: ReadonlyMap<st
   const note =
     checkOnly > 0 ? `\n\n${checkOnly} of them could not take a line comment (the file's diff is too large for GitHub to show, or the line is outside the diff); they are listed as annotations.` : "";
   return ["| rule | severity | findings | what it flags |", "|---|---|---|---|", ...lines].join("\n") + note;
+}
+
+function acceptedSection(accepted: NonNullable<ReviewOutcome["accepted"]>): string {
+  if (accepted.length === 0) return "";
+  const lines = accepted.map(({ finding, by, reason }) => `- \`${finding.ruleId}\` at \`${finding.path}:${finding.line}\`, accepted by @${by}: ${reason}`);
+  return [`**Accepted** (${accepted.length}): raised once, accepted in its thread, not counted against this pull request.`, ...lines].join("\n");
 }
 
 function notesSection(notes: readonly ReviewNote[]): string {

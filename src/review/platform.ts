@@ -21,6 +21,8 @@ export interface PostedComment {
   id: number;
   body: string;
   path: string;
+  /** Written by this app (not by a person, or another app that copied its text). */
+  byThisApp?: boolean;
 }
 
 export interface ReviewDraft {

@@ -7,7 +7,7 @@ import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
 import { POLICY_PATH, type Policy } from "../config/schema.js";
 import { checkRunOutput, failedCheckRunOutput, invalidPolicyOutput, skippedCheckRunOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
-import { fingerprintsIn, isMarkedFixed } from "../report/marker.js";
+import { acceptancesIn, fingerprintsIn, isMarkedFixed } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
 import { analyseChanges, type ChangesAnalysis } from "./analyse-changes.js";
 import type { ChangedFile, PostedComment, ReviewPlatform } from "./platform.js";
@@ -133,13 +133,18 @@ async function review(
   }
   const proposed = await proposedPolicyErrors(platform, files, rules);
   const notes: ReviewNote[] = [...policy.overrides.map((message) => ({ message })), ...analysis.notes, ...proposed.notes];
-  const failing = analysis.findings.some((f) => f.placement !== "listed" && fails(f.severity, settings.failOn)) || proposed.errors.length > 0;
+  // Our earlier comments and their threads: only line comments can be answered, so only in `review` mode.
+  const existing = settings.comments.mode === "review" ? await platform.listComments() : [];
+  // Findings accepted in their thread (`@otp-review ignore <reason>`): recorded only in the app's own replies.
+  const acceptances = acceptancesIn(existing.filter((c) => c.byThisApp).map((c) => c.body));
+  const accepted = analysis.findings.filter((f) => acceptances.has(f.fingerprint)).map((finding) => ({ finding, ...acceptances.get(finding.fingerprint)! }));
+  const judged = analysis.findings.filter((f) => !acceptances.has(f.fingerprint));
+  const failing = judged.some((f) => f.placement !== "listed" && fails(f.severity, settings.failOn)) || proposed.errors.length > 0;
   let commentsPosted = 0;
   if (settings.comments.mode === "review") {
-    const existing = await platform.listComments();
     const posted = fingerprintsIn(existing.map((c) => c.body));
     const { comments, commented, omitted } = reviewComments(
-      analysis.findings.filter((f) => !posted.has(f.fingerprint)),
+      judged.filter((f) => !posted.has(f.fingerprint)),
       ruleInfo,
       settings.comments.max,
     );
@@ -156,7 +161,7 @@ async function review(
     );
   }
   const output = checkRunOutput(
-    { sha, elixirFiles: analysis.elixirFiles, findings: analysis.findings, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance) },
+    { sha, elixirFiles: analysis.elixirFiles, findings: judged, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance), accepted },
     ruleInfo,
   );
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);

@@ -16,7 +16,7 @@ describe("app.yml", () => {
   });
 
   it("subscribes to the events the app handles, and no others", () => {
-    expect(manifest.default_events).toEqual(["pull_request", "check_run", "check_suite"]);
+    expect(manifest.default_events).toEqual(["pull_request", "check_run", "check_suite", "pull_request_review_comment"]);
     expect(REVIEWED_PULL_REQUEST_ACTIONS).toEqual(["opened", "synchronize", "reopened", "ready_for_review", "labeled", "unlabeled"]);
   });
 });

@@ -130,7 +130,7 @@ export class GitHubStandIn {
   }
 
   /** `pulls.listReviewComments`: bodies (on an unrelated file), or comments with their own path. */
-  comments(existing: ReadonlyArray<string | { body: string; path: string }>): this {
+  comments(existing: ReadonlyArray<string | { body: string; path: string; id?: number; performed_via_github_app?: { id: number } }>): this {
     const comments = existing.map((c, i) => ({ id: 100 + i, line: 1, ...(typeof c === "string" ? { body: c, path: "lib/x.ex" } : c) }));
     this.scope.get(`${this.repoPath}/pulls/${this.pr.number}/comments`).query({ per_page: "100" }).reply(200, comments);
     return this;

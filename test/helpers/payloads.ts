@@ -50,3 +50,17 @@ function checkRunEvent(action: string, pr: PullRequestRef, appId: number, pullRe
   payload["installation"] = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
   return payload;
 }
+
+/** GitHub's `pull_request_review_comment.created` example, made a reply by `user` to comment `inReplyTo`. */
+export function reviewCommentReply(pr: PullRequestRef, reply: { id: number; inReplyTo: number | undefined; body: string; user: string; type?: "User" | "Bot"; appId?: number }): Json {
+  const payload = example("pull_request_review_comment", "created");
+  Object.assign(payload["comment"], { id: reply.id, body: reply.body, ...(reply.inReplyTo === undefined ? {} : { in_reply_to_id: reply.inReplyTo }) });
+  payload["comment"].user = { ...payload["comment"].user, login: reply.user, type: reply.type ?? "User" };
+  if (reply.appId !== undefined) payload["comment"].performed_via_github_app = { id: reply.appId };
+  payload["pull_request"].number = pr.number;
+  payload["pull_request"].head = { ...payload["pull_request"].head, sha: pr.headSha };
+  Object.assign(payload["repository"], { name: pr.repo, full_name: `${pr.owner}/${pr.repo}` });
+  payload["repository"].owner.login = pr.owner;
+  payload["installation"] = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
+  return payload;
+}
