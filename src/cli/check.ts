@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { BASELINE_PATH, parseBaseline } from "../baseline/baseline.js";
 import { rules } from "../../rules/index.js";
 import type { Finding, ReviewNote, RuleInfo } from "../model.js";
 import { ruleInfo } from "../engine/rule.js";
@@ -23,6 +24,8 @@ export interface CheckOptions {
   analyser: FileAnalyser;
   /** Where the team hosts the rule pages (`OTP_REVIEW_DOCS_URL`), for links in reports. */
   docsBaseUrl?: string;
+  /** Report findings the baseline holds too (`--no-baseline`, and `otp-review baseline` itself). */
+  ignoreBaseline?: boolean;
 }
 
 /** The local review: the same engine, policy and, with `diff`, the same scoping as the app. */
@@ -38,6 +41,10 @@ export interface CheckResult {
   files: number;
   /** The rules that ran, with the policy's severities: for reports that describe them (SARIF). */
   rules: RuleInfo[];
+  /** Findings left out because `.github/otp-review-baseline.json` holds them. */
+  baselined: number;
+  /** The files analysed, relative to the root. */
+  paths: string[];
 }
 
 export async function check(options: CheckOptions): Promise<CheckResult> {
@@ -49,14 +56,25 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const files = named.filter((path) => settings.includes(path));
   const reader = { readFile: (path: string) => readFile(resolve(root, path), "utf8") };
   const results = { root, failOn: settings.failOn, isConfident: settings.isConfident, rules: settings.rules.map((rule) => ruleInfo(rule.meta, options.docsBaseUrl)) };
+  const known = options.ignoreBaseline ? new Set<string>() : await baselineAt(root);
+  const withoutKnown = (findings: Finding[]) => ({ findings: findings.filter((f) => !known.has(f.fingerprint)), baselined: findings.filter((f) => known.has(f.fingerprint)).length });
   if (options.diff === undefined) {
     const { findings, notes } = await analyseFiles(reader, files, settings, options.analyser);
-    return { findings, notes, files: files.length, ...results };
+    return { ...withoutKnown(findings), notes, files: files.length, paths: files, ...results };
   }
 
   const patches = await patchesSince(options.diff, options.cwd);
   const selected = new Set(files);
   const changed = [...patches].filter(([path]) => selected.has(path)).map(([path, patch]): ChangedFile => ({ path, status: "modified", patch }));
   const { findings, notes } = await analyseChanges(changed, reader, settings, options.analyser);
-  return { findings, notes, files: changed.length, ...results };
+  return { ...withoutKnown(findings), notes, files: changed.length, paths: changed.map((f) => f.path), ...results };
+}
+
+/** The fingerprints in the repository's baseline, if it has one; a broken baseline is a usage error. */
+async function baselineAt(root: string): Promise<Set<string>> {
+  const text = await readFile(join(root, BASELINE_PATH), "utf8").catch(() => null);
+  if (text === null) return new Set();
+  const parsed = parseBaseline(text, BASELINE_PATH);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  return new Set(parsed.entries.map((e) => e.fingerprint));
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { BASELINE_PATH, flaggedCode, formatBaseline, parseBaseline, type BaselineEntry } from "../baseline/baseline.js";
 import { performance } from "node:perf_hooks";
 import { describePolicy } from "../config/describe.js";
 import { fails } from "../config/settings.js";
@@ -73,6 +74,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           root,
           files,
           rules,
+          baselined,
         } = await check({
           paths,
           cwd: io.cwd,
@@ -96,11 +98,40 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout(report[options.format]());
         if (!options.quiet) {
           if (options.format === "text" || options.format === "github") io.stderr(formatNotes(notes.map((n) => (n.path ? { ...n, path: here(n.path) } : n))));
-          io.stderr(formatSummary(files, all, findings.length, (performance.now() - started) / 1000));
+          io.stderr(formatSummary(files, all, findings.length, (performance.now() - started) / 1000, baselined));
         }
         status = findings.some((f) => isConfident(f) && fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
       },
     );
+
+  program
+    .command("baseline")
+    .description(`write ${BASELINE_PATH}: every current finding, so a required check starts green on existing code and speaks again when that code changes`)
+    .argument("[paths...]", "files and folders to analyse (the current directory if none are given)")
+    .option("--config <file>", "the policy file (default: .github/otp-review.yml from the working directory upwards)")
+    .option("--prune", "only drop the entries whose code is gone; add none")
+    .action(async (paths: string[], options: { config?: string; prune?: boolean }) => {
+      const { budget, processes } = sandboxSettingsFromEnv(io.env);
+      const analyser = io.analyser ? io.analyser(budget, processes) : new ProcessPoolAnalyser({ budget, ...(processes === undefined ? {} : { processes }) });
+      const result = await check({ paths, cwd: io.cwd, analyser, ignoreBaseline: true, ...(options.config === undefined ? {} : { config: options.config }) }).finally(() => analyser.close());
+      const file = join(result.root, BASELINE_PATH);
+      const current = result.findings.map((f): BaselineEntry => ({ fingerprint: f.fingerprint, rule: f.ruleId, path: f.path, code: flaggedCode(readFileSync(join(result.root, f.path), "utf8"), f) }));
+      let entries = current;
+      if (options.prune) {
+        const existing = parseBaseline(readFileSync(file, "utf8"), BASELINE_PATH);
+        if (!existing.ok) throw new UsageError(existing.message);
+        // Entries of files outside this run are kept; those of deleted files, and code that is gone, are dropped.
+        const analysed = new Set(result.paths);
+        const found = new Set(current.map((e) => e.fingerprint));
+        const outsideRun = (e: BaselineEntry) => !analysed.has(e.path) && existsSync(join(result.root, e.path));
+        entries = existing.entries.filter((e) => outsideRun(e) || found.has(e.fingerprint));
+        io.stderr(`otp-review: ${existing.entries.length - entries.length} entries whose code is gone dropped from ${BASELINE_PATH}; ${entries.length} remain\n`);
+      } else {
+        io.stderr(`otp-review: ${entries.length} findings written to ${BASELINE_PATH}; commit it to the default branch\n`);
+      }
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, formatBaseline(entries));
+    });
 
   program
     .command("config")

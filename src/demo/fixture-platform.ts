@@ -25,6 +25,7 @@ export function fixturePlatform(directory: string, posted: Posted): ReviewPlatfo
   return {
     currentHeadSha: async () => (await readFixturePullRequest(directory)).head_sha,
     readPolicies: async () => ({}),
+    readBaseline: async () => undefined,
     async listChangedFiles(): Promise<ChangedFile[]> {
       const files = JSON.parse(await readFile(join(directory, "files.json"), "utf8")) as Array<{ filename: string; status: ChangedFile["status"]; patch?: string }>;
       return files.map((f) => ({ path: f.filename, status: f.status, ...(f.patch === undefined ? {} : { patch: f.patch }) }));

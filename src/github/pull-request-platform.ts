@@ -1,6 +1,7 @@
 import { CHECK_RUN_NAME, type Annotation, type CheckRunOutput } from "../report/check-run.js";
 import type { PolicyFile } from "../config/resolve.js";
 import { POLICY_PATH } from "../config/schema.js";
+import { BASELINE_PATH } from "../baseline/baseline.js";
 import { fixedBody } from "../report/marker.js";
 import type { ChangedFile, PostedComment, ReviewDraft, ReviewPlatform } from "../review/platform.js";
 import type { GitHub } from "./octokit.js";
@@ -107,6 +108,11 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
         ...(repo === null ? {} : { repo: { text: repo, source: `${pr.owner}/${pr.repo}:${POLICY_PATH}@${pr.defaultBranch}` } }),
         ...(org === null ? {} : { org: { text: org, source: `${pr.owner}/${ORG_POLICY_REPO}:${POLICY_PATH}` } }),
       };
+    },
+
+    async readBaseline(): Promise<PolicyFile | undefined> {
+      const text = await readOptional(octokit, pr.owner, pr.repo, BASELINE_PATH, pr.defaultBranch);
+      return text === null ? undefined : { text, source: `${pr.owner}/${pr.repo}:${BASELINE_PATH}@${pr.defaultBranch}` };
     },
 
     async currentHeadSha(): Promise<string> {

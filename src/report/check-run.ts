@@ -53,6 +53,8 @@ export interface ReviewOutcome {
   policySource: string;
   /** The effective policy, as YAML with where each setting came from. */
   policyText: string;
+  /** Findings in touched files that the repository's baseline holds: counted, not reported. */
+  baselined?: number;
   /** Findings a person with write access accepted for this pull request: listed, never failing. */
   accepted?: ReadonlyArray<{ finding: PlacedFinding; by: string; reason: string }>;
 }
@@ -70,6 +72,7 @@ export function checkRunOutput(outcome: ReviewOutcome, rules: ReadonlyMap<string
     findingsTable(shown, rules),
     listedSection(listed),
     acceptedSection(outcome.accepted ?? []),
+    baselineLine(outcome.baselined ?? 0),
     notesSection(outcome.notes),
     footer(outcome),
     policySection(outcome),
@@ -155,6 +158,11 @@ function findingsTable(findings: readonly PlacedFinding[], rules: ReadonlyMap<st
   const note =
     checkOnly > 0 ? `\n\n${checkOnly} of them could not take a line comment (the file's diff is too large for GitHub to show, or the line is outside the diff); they are listed as annotations.` : "";
   return ["| rule | severity | findings | what it flags |", "|---|---|---|---|", ...lines].join("\n") + note;
+}
+
+function baselineLine(baselined: number): string {
+  if (baselined === 0) return "";
+  return `${baselined} known finding${baselined === 1 ? "" : "s"} in touched files ${baselined === 1 ? "is" : "are"} in the baseline (\`.github/otp-review-baseline.json\`): not reported while ${baselined === 1 ? "its" : "their"} code is unchanged.`;
 }
 
 function acceptedSection(accepted: NonNullable<ReviewOutcome["accepted"]>): string {

@@ -60,4 +60,6 @@ export interface ReviewPlatform extends PullRequestSource {
    * its `.github` repository. Either may be missing.
    */
   readPolicies(): Promise<{ org?: PolicyFile; repo?: PolicyFile }>;
+  /** The repository's baseline of accepted existing findings, read like its policy from the default branch; undefined when there is none. */
+  readBaseline(): Promise<PolicyFile | undefined>;
 }

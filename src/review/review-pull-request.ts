@@ -6,6 +6,7 @@ import type { FileAnalyser } from "../engine/file-analyser.js";
 import { ruleInfo as ruleInfoOf, type Rule } from "../engine/rule.js";
 import type { ReviewNote } from "../model.js";
 import { POLICY_PATH, type Policy } from "../config/schema.js";
+import { parseBaseline } from "../baseline/baseline.js";
 import { checkRunOutput, failedCheckRunOutput, invalidPolicyOutput, skippedCheckRunOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { acceptancesIn, fingerprintsIn, isMarkedFixed } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
@@ -138,7 +139,10 @@ async function review(
   // Findings accepted in their thread (`@otp-review ignore <reason>`): recorded only in the app's own replies.
   const acceptances = acceptancesIn(existing.filter((c) => c.byThisApp).map((c) => c.body));
   const accepted = analysis.findings.filter((f) => acceptances.has(f.fingerprint)).map((finding) => ({ finding, ...acceptances.get(finding.fingerprint)! }));
-  const judged = analysis.findings.filter((f) => !acceptances.has(f.fingerprint));
+  // Findings the team recorded in its baseline when it turned the check on: reported again only when their code changes.
+  const known = await baselineFingerprints(platform, notes);
+  const baselined = analysis.findings.filter((f) => known.has(f.fingerprint)).length;
+  const judged = analysis.findings.filter((f) => !acceptances.has(f.fingerprint) && !known.has(f.fingerprint));
   const failing = judged.some((f) => f.placement !== "listed" && fails(f.severity, settings.failOn)) || proposed.errors.length > 0;
   let commentsPosted = 0;
   if (settings.comments.mode === "review") {
@@ -161,7 +165,7 @@ async function review(
     );
   }
   const output = checkRunOutput(
-    { sha, elixirFiles: analysis.elixirFiles, findings: judged, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance), accepted },
+    { sha, elixirFiles: analysis.elixirFiles, findings: judged, notes, failing, policySource: policy.source, policyText: describePolicy(policy.policy, policy.provenance), accepted, baselined },
     ruleInfo,
   );
   const ruleFailures = notes.filter((n) => n.ruleId !== undefined);
@@ -169,6 +173,16 @@ async function review(
   for (const finding of analysis.findings) findingsByRule[finding.ruleId] = (findingsByRule[finding.ruleId] ?? 0) + 1;
   const incompleteFiles = analysis.elixirFiles - analysis.complete.paths.size;
   return { output, summary: { conclusion: output.conclusion, elixirFiles: analysis.elixirFiles, findings: analysis.findings.length, commentsPosted, ruleFailures, findingsByRule, incompleteFiles } };
+}
+
+/** The baseline's fingerprints; a baseline that cannot be read is noted and ignored, never a failed review. */
+async function baselineFingerprints(platform: ReviewPlatform, notes: ReviewNote[]): Promise<Set<string>> {
+  const file = await platform.readBaseline();
+  if (!file) return new Set();
+  const parsed = parseBaseline(file.text, file.source);
+  if (parsed.ok) return new Set(parsed.entries.map((e) => e.fingerprint));
+  notes.push({ message: `the baseline is ignored: ${parsed.message}` });
+  return new Set();
 }
 
 /** Findings below the policy's confidence threshold are only listed: no comment, no annotation, no failure. */

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -270,5 +270,39 @@ describe("otp-review rules, explain, config, --version", { timeout: 60_000 }, ()
 
   it("says its version", async () => {
     expect(await cli("--version")).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+  });
+});
+
+describe("otp-review baseline", { timeout: 60_000 }, () => {
+  it("records today's findings so check passes on them, speaks again when their code changes, and --prune drops what is gone", async () => {
+    write(".github/otp-review.yml", "");
+    write("lib/shop/cluster.ex", CLUSTER);
+    write("lib/shop/dashboard.ex", DASHBOARD);
+
+    const recorded = await runInProcess(["baseline"], join(dir, "lib"));
+    const baseline = JSON.parse(readFileSync(join(dir, ".github", "otp-review-baseline.json"), "utf8"));
+    const clean = await check();
+
+    expect(recorded).toMatchObject({ status: 0, stderr: "otp-review: 2 findings written to .github/otp-review-baseline.json; commit it to the default branch\n" });
+    expect(baseline.version).toBe(1);
+    expect(baseline.findings.map((f: { rule: string; path: string; code: string }) => `${f.path} ${f.rule} ${f.code}`)).toEqual([
+      "lib/shop/cluster.ex pg2-removed :pg2.join(group, self())",
+      "lib/shop/dashboard.ex task-async-unsupervised Task.async(fn -> c end)",
+    ]);
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).toBe("");
+    expect(clean.stderr).toMatch(/no findings; 2 more in the baseline, not shown\n$/);
+
+    // Re-indented, the same finding; changed, a new one.
+    write("lib/shop/dashboard.ex", DASHBOARD.replace("  def load", "    def load"));
+    write("lib/shop/cluster.ex", CLUSTER.replace("self()", "pid()"));
+    const changed = await check();
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toMatch(/^lib\/shop\/cluster\.ex:2:\d+: error pg2-removed/);
+    expect(changed.stdout).not.toContain("dashboard");
+
+    rmSync(join(dir, "lib", "shop", "dashboard.ex"));
+    const pruned = await runInProcess(["baseline", "--prune"], dir);
+    expect(pruned.stderr).toBe("otp-review: 2 entries whose code is gone dropped from .github/otp-review-baseline.json; 0 remain\n");
   });
 });

@@ -179,6 +179,25 @@ export class GitHubStandIn {
       .query({ ref: defaultBranch })
       .reply(() => answer(repoText));
     this.scope.get(`/repos/${this.pr.owner}/.github/contents/${path}`).reply(() => answer(orgText));
+    // Read with the policy, after the analysis: none unless a test gives one (`baseline`).
+    if (!this.hasBaseline)
+      this.scope
+        .get(`${this.repoPath}/contents/${encodeURIComponent(".github/otp-review-baseline.json")}`)
+        .query({ ref: defaultBranch })
+        .optionally()
+        .reply(404, { message: "Not Found" });
+    return this;
+  }
+
+  private hasBaseline = false;
+
+  /** `.github/otp-review-baseline.json` on the default branch; call before `policy`. */
+  baseline(text: string, defaultBranch = "master"): this {
+    this.hasBaseline = true;
+    this.scope
+      .get(`${this.repoPath}/contents/${encodeURIComponent(".github/otp-review-baseline.json")}`)
+      .query({ ref: defaultBranch })
+      .reply(200, text);
     return this;
   }
 
