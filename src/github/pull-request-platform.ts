@@ -2,7 +2,7 @@ import { CHECK_RUN_NAME, type Annotation, type CheckRunOutput } from "../report/
 import type { PolicyFile } from "../config/resolve.js";
 import { POLICY_PATH } from "../config/schema.js";
 import { BASELINE_PATH } from "../baseline/baseline.js";
-import { fixedBody } from "../report/marker.js";
+import { acceptancesIn, fingerprintsIn, fixedBody, isMarkedFixed } from "../report/marker.js";
 import type { ChangedFile, PostedComment, ReviewDraft, ReviewPlatform } from "../review/platform.js";
 import type { GitHub } from "./octokit.js";
 
@@ -75,12 +75,7 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
 
     async listComments(): Promise<PostedComment[]> {
       const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...repo, pull_number: pr.pullNumber, per_page: PER_PAGE });
-      return comments.map((c) => ({
-        id: c.id,
-        body: c.body,
-        path: c.path,
-        byThisApp: pr.appId !== undefined && (c as { performed_via_github_app?: { id: number } | null }).performed_via_github_app?.id === pr.appId,
-      }));
+      return comments.map((c) => parsedComment(c, pr.appId));
     },
 
     async markFixed(comments: readonly PostedComment[], sha: string): Promise<void> {
@@ -136,6 +131,14 @@ export function gitHubPlatform(octokit: GitHub, pr: PullRequestRef): ReviewPlatf
 function graphQlUnavailable(error: unknown): boolean {
   const status = (error as { status?: number; response?: { status?: number } }).status ?? (error as { response?: { status?: number } }).response?.status;
   return status === 404 || status === 501;
+}
+
+/** A listed comment with our markers read, where they count: in comments this app wrote. */
+function parsedComment(comment: { id: number; body: string; path: string; performed_via_github_app?: { id: number } | null }, appId: number | undefined): PostedComment {
+  const ours = appId !== undefined && comment.performed_via_github_app?.id === appId;
+  const [fingerprint] = ours ? fingerprintsIn([comment.body]) : [];
+  const [acceptance] = ours ? acceptancesIn([comment.body]).values() : [];
+  return { id: comment.id, body: comment.body, path: comment.path, ...(fingerprint ? { fingerprint, fixed: isMarkedFixed(comment.body) } : {}), ...(acceptance ? { acceptance } : {}) };
 }
 
 /** Resolves the review thread a comment opened; false where GraphQL is not there (some GitHub Enterprise servers). */

@@ -1,5 +1,6 @@
 import type { CheckRunOutput } from "../report/check-run.js";
 import type { PolicyFile } from "../config/resolve.js";
+import type { Acceptance } from "../report/marker.js";
 import type { ReviewComment } from "../report/review-comments.js";
 
 /** A file a pull request touched, as `pulls.listFiles` describes it. */
@@ -17,12 +18,20 @@ export interface PullRequestSource {
   readFile(path: string): Promise<string>;
 }
 
+/**
+ * A review comment on the pull request, with what the app's hidden markers say, already parsed:
+ * markers count only in comments this app wrote (anyone could paste their text).
+ */
 export interface PostedComment {
   id: number;
   body: string;
   path: string;
-  /** Written by this app (not by a person, or another app that copied its text). */
-  byThisApp?: boolean;
+  /** The finding this comment of ours is about. */
+  fingerprint?: string;
+  /** Our comment already says a later commit fixed its finding. */
+  fixed?: boolean;
+  /** Our reply recording that someone with write access accepted a finding. */
+  acceptance?: Acceptance;
 }
 
 export interface ReviewDraft {

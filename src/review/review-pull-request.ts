@@ -8,7 +8,6 @@ import type { ReviewNote } from "../model.js";
 import { POLICY_PATH, type Policy } from "../config/schema.js";
 import { parseBaseline } from "../baseline/baseline.js";
 import { checkRunOutput, failedCheckRunOutput, invalidPolicyOutput, skippedCheckRunOutput, supersededCheckRunOutput, type CheckRunOutput } from "../report/check-run.js";
-import { acceptancesIn, fingerprintsIn, isMarkedFixed } from "../report/marker.js";
 import { reviewBody, reviewComments } from "../report/review-comments.js";
 import { analyseChanges, type ChangesAnalysis } from "./analyse-changes.js";
 import type { ChangedFile, PostedComment, ReviewPlatform } from "./platform.js";
@@ -137,7 +136,7 @@ async function review(
   // Our earlier comments and their threads: only line comments can be answered, so only in `review` mode.
   const existing = settings.comments.mode === "review" ? await platform.listComments() : [];
   // Findings accepted in their thread (`@otp-review ignore <reason>`): recorded only in the app's own replies.
-  const acceptances = acceptancesIn(existing.filter((c) => c.byThisApp).map((c) => c.body));
+  const acceptances = new Map(existing.flatMap((c) => (c.acceptance ? [[c.acceptance.fingerprint, c.acceptance] as const] : [])));
   const accepted = analysis.findings.filter((f) => acceptances.has(f.fingerprint)).map((finding) => ({ finding, ...acceptances.get(finding.fingerprint)! }));
   // Findings the team recorded in its baseline when it turned the check on: reported again only when their code changes.
   const known = await baselineFingerprints(platform, notes);
@@ -146,7 +145,7 @@ async function review(
   const failing = judged.some((f) => f.placement !== "listed" && fails(f.severity, settings.failOn)) || proposed.errors.length > 0;
   let commentsPosted = 0;
   if (settings.comments.mode === "review") {
-    const posted = fingerprintsIn(existing.map((c) => c.body));
+    const posted = new Set(existing.flatMap((c) => (c.fingerprint ? [c.fingerprint] : [])));
     const { comments, commented, omitted } = reviewComments(
       judged.filter((f) => !posted.has(f.fingerprint)),
       ruleInfo,
@@ -195,10 +194,9 @@ function withConfidence(analysis: ChangesAnalysis, settings: ReviewSettings): Ch
  * marked so (resolved, or edited to say so). A failure here is noted in the run and loses no review.
  */
 async function markFixed(platform: ReviewPlatform, comments: readonly PostedComment[], analysis: ChangesAnalysis, sha: string): Promise<void> {
-  const fixed = comments.filter((comment) => {
-    const [fingerprint] = fingerprintsIn([comment.body]);
-    return fingerprint !== undefined && !isMarkedFixed(comment.body) && analysis.complete.paths.has(comment.path) && !analysis.complete.fingerprints.has(fingerprint);
-  });
+  const fixed = comments.filter(
+    ({ fingerprint, fixed: markedFixed, path }) => fingerprint !== undefined && !markedFixed && analysis.complete.paths.has(path) && !analysis.complete.fingerprints.has(fingerprint),
+  );
   await platform.markFixed(fixed, sha);
 }
 

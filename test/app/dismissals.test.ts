@@ -171,11 +171,26 @@ describe("replying to a finding", () => {
       .policy()
       .listFiles()
       .contents(EXAMPLE_ELIXIR_FILES)
-      .comments([...posted, { id: 501, path: pg2.path, body: record }])
+      .comments([...posted, { id: 501, path: pg2.path, body: record, performed_via_github_app: null }])
       .headCommit()
       .updateCheckRun();
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pasted));
     await app.drain();
     expect(byAPerson.recorded.checkRunUpdates[0]!.body.conclusion).toBe("failure");
+  });
+
+  it("`@otp-review review`: the head is reviewed again, and nothing already said is said twice", async () => {
+    const posted = await firstReview();
+    const github = new GitHubStandIn(pr);
+    const said = conversation(github, posted[0]!);
+    github.createCheckRun().policy().listFiles().contents(EXAMPLE_ELIXIR_FILES).comments(posted).headCommit().updateCheckRun();
+
+    await deliver(app.probot, "pull_request_review_comment", reply("@otp-review review", { inReplyTo: posted[0]!.id }));
+    await app.drain();
+
+    expect(github.scope.pendingMocks()).toStrictEqual([]);
+    expect(said.replies).toEqual([]);
+    expect(github.recorded.reviews).toEqual([]);
+    expect(github.recorded.checkRunUpdates[0]!.body).toMatchObject({ status: "completed", conclusion: "failure" });
   });
 });

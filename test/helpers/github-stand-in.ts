@@ -6,6 +6,7 @@ import { packageRoot } from "../../src/package-root.js";
 import type { PullRequestRef } from "./payloads.js";
 import { schemaErrors, type Operation } from "./github-schemas.js";
 import { INSTALLATION_ID } from "./payloads.js";
+import { APP_ID } from "./probot.js";
 
 /** A file as `pulls.listFiles` returns it. */
 export interface ListedFile {
@@ -130,8 +131,9 @@ export class GitHubStandIn {
   }
 
   /** `pulls.listReviewComments`: bodies (on an unrelated file), or comments with their own path. */
-  comments(existing: ReadonlyArray<string | { body: string; path: string; id?: number; performed_via_github_app?: { id: number } }>): this {
-    const comments = existing.map((c, i) => ({ id: 100 + i, line: 1, ...(typeof c === "string" ? { body: c, path: "lib/x.ex" } : c) }));
+  comments(existing: ReadonlyArray<string | { body: string; path: string; id?: number; performed_via_github_app?: { id: number } | null }>): this {
+    // The app's own comments unless said otherwise (`performed_via_github_app: null`: a person's).
+    const comments = existing.map((c, i) => ({ id: 100 + i, line: 1, performed_via_github_app: { id: APP_ID }, ...(typeof c === "string" ? { body: c, path: "lib/x.ex" } : c) }));
     this.scope.get(`${this.repoPath}/pulls/${this.pr.number}/comments`).query({ per_page: "100" }).reply(200, comments);
     return this;
   }
