@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, type PullRequestData } from "../helpers/github-stand-in.js";
-import { pullRequestEvent, reviewCommentReply } from "../helpers/payloads.js";
+import { checkRunRerequested, pullRequestEvent, reviewCommentReply } from "../helpers/payloads.js";
 import { APP_ID, createTestApp, deliver, type TestApp } from "../helpers/probot.js";
 import { acceptedMarker, fingerprintsIn } from "../../src/report/marker.js";
 
@@ -145,7 +145,7 @@ describe("replying to a finding", () => {
     expect(github.scope.pendingMocks()).toStrictEqual([]);
   });
 
-  it("an acceptance survives a later push, and only the app's own record of it counts", async () => {
+  it("an acceptance survives a later push, a re-run and a restart, and only the app's own record of it counts", async () => {
     const posted = await firstReview();
     const pg2 = posted.find((c) => c.path === "lib/shop/cluster.ex")!;
     const [fingerprint] = fingerprintsIn([pg2.body]);
@@ -163,6 +163,22 @@ describe("replying to a finding", () => {
     await deliver(app.probot, "pull_request", pullRequestEvent("synchronize", pushed));
     await app.drain();
     expect(byTheApp.recorded.checkRunUpdates[0]!.body.conclusion).toBe("success");
+
+    // A restarted server (nothing in memory) re-running the check reads the same decision from GitHub.
+    const restarted = await createTestApp();
+    const rerun = new GitHubStandIn(pushed)
+      .installationToken()
+      .createCheckRun()
+      .policy()
+      .listFiles()
+      .contents(EXAMPLE_ELIXIR_FILES)
+      .comments([...posted, { id: 500, path: pg2.path, body: record, performed_via_github_app: { id: APP_ID } }])
+      .headCommit()
+      .updateCheckRun();
+    await deliver(restarted.probot, "check_run", checkRunRerequested(pushed, APP_ID));
+    await restarted.drain();
+    expect(rerun.scope.pendingMocks()).toStrictEqual([]);
+    expect(rerun.recorded.checkRunUpdates[0]!.body.conclusion).toBe("success");
 
     // The same text pasted by a person is not an acceptance: the marker is plain text anyone could write.
     const pasted = { ...pr, headSha: "a".repeat(40) };
