@@ -73,7 +73,7 @@ export function registerCommands(app: Probot, queue: ReviewQueue, appId: number,
       const rule = rules.find((r) => r.meta.id === ruleId);
       if (!rule) return;
       const info = ruleInfo(rule.meta);
-      await reply(`**\`${info.id}\`** — ${info.summary}.\n\n> **${info.guideSection}:** ${info.principle}\n\n${info.why}`);
+      await reply(`**\`${info.id}\`** — ${info.summary}.\n\n> **${info.guideSection}:** ${info.principle}\n\n${forThisCase(parent.body)}${info.why}`);
       return;
     }
     const who = comment.user.login;
@@ -111,4 +111,15 @@ async function enforcedRules(platform: ReturnType<typeof gitHubPlatform>, rules:
   if (!org) return new Set();
   const parsed = parsePolicy(org.text, org.source, rules);
   return new Set(parsed.ok ? Object.keys(parsed.policy.enforce?.rules ?? {}) : []);
+}
+
+/**
+ * What the finding's own comment says to do here — its message, and the one-click fix where the
+ * comment carries one — so the explanation starts from this code, not from the rule in general.
+ */
+function forThisCase(findingComment: string): string {
+  const advice = / — (.+)/.exec(findingComment.split("\n")[0] ?? "")?.[1];
+  const suggestion = /```+suggestion\n([^]*?)\n```+/.exec(findingComment)?.[1];
+  const fix = suggestion === undefined ? "" : `\n\nThe fix here:\n\n\`\`\`elixir\n${suggestion}\n\`\`\``;
+  return advice ? `**Here:** ${advice}${fix}\n\n**In general:** ` : "";
 }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, type PullRequestData } from "../helpers/github-stand-in.js";
+import { closeTheNetwork, EXAMPLE_ELIXIR_FILES, examplePullRequest, GitHubStandIn, validated, type PullRequestData } from "../helpers/github-stand-in.js";
 import { checkRunRerequested, pullRequestEvent, reviewCommentReply } from "../helpers/payloads.js";
 import { APP_ID, createTestApp, deliver, type TestApp } from "../helpers/probot.js";
 import { acceptedMarker, fingerprintsIn } from "../../src/report/marker.js";
@@ -31,16 +31,16 @@ function conversation(github: GitHubStandIn, parent: { id: number; body: string;
   github.scope
     .post(`${github.repoPath}/pulls/${pr.number}/comments/${parent.id}/replies`)
     .optionally()
-    .reply(201, (_uri, body) => {
+    .reply((_uri, body) => {
       recorded.replies.push((body as { body: string }).body);
-      return { id: 500, body: (body as { body: string }).body };
+      return validated("pulls/create-reply-for-review-comment", body) ?? [201, { id: 500, body: (body as { body: string }).body }];
     });
   github.scope
     .post(/\/pulls\/comments\/\d+\/reactions$/)
     .optionally()
-    .reply(201, (_uri, body) => {
+    .reply((_uri, body) => {
       recorded.reactions.push((body as { content: string }).content);
-      return { id: 1, content: (body as { content: string }).content };
+      return validated("reactions/create-for-pull-request-review-comment", body) ?? [201, { id: 1, content: (body as { content: string }).content }];
     });
   return recorded;
 }
@@ -127,6 +127,9 @@ describe("replying to a finding", () => {
     await app.drain();
 
     expect(said.replies).toEqual([expect.stringMatching(/^\*\*`pg2-removed`\*\* — [^]*```elixir\n[^]*:pg\.join/)]);
+    // Starting from this case: the finding's own advice and its one-click fix.
+    expect(said.replies[0]).toContain("**Here:** `:pg2.join` was removed in OTP 24");
+    expect(said.replies[0]).toContain("The fix here:\n\n```elixir\n    :pg.join(group, self())\n```");
   });
 
   it("ignores its own comments, other bots', comments that are not replies, and replies to comments that are not its findings", async () => {

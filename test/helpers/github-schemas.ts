@@ -16,7 +16,8 @@ addFormats.default(ajv);
 
 const validators = new Map<string, ValidateFunction>(Object.entries(operations).map(([id, schema]) => [id, ajv.compile(schema)]));
 
-export type Operation = "checks/create" | "checks/update" | "pulls/create-review" | "pulls/update-review-comment";
+export type Operation =
+  "checks/create" | "checks/update" | "pulls/create-review" | "pulls/update-review-comment" | "pulls/create-reply-for-review-comment" | "reactions/create-for-pull-request-review-comment";
 
 /** Why GitHub's description rejects the body, or null when it accepts it. */
 export function schemaErrors(operation: Operation, body: unknown): string | null {

@@ -241,7 +241,7 @@ export class GitHubStandIn {
 export const schemaViolations: string[] = [];
 
 /** GitHub's answer (422) to a body its REST description rejects; undefined when the body is valid. */
-function validated(operation: Operation, body: unknown): [number, object] | undefined {
+export function validated(operation: Operation, body: unknown): [number, object] | undefined {
   const errors = schemaErrors(operation, body);
   if (errors === null) return undefined;
   schemaViolations.push(`${operation}: ${errors}`);
