@@ -19,6 +19,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist dist
 COPY app.yml ./
+# Without Redis, the journal of unfinished reviews lives here: owned by the user the server runs
+# as, and a volume, so a restarted container completes what a killed one left open.
+ENV OTP_REVIEW_STATE_DIR=/app/.otp-review
+RUN mkdir -p /app/.otp-review && chown node:node /app/.otp-review
+VOLUME /app/.otp-review
 USER node
 EXPOSE 3000
 # Node itself, not `npm start`: npm runs the server through `sh -c`, and dash does not pass

@@ -45,7 +45,7 @@ async function main(): Promise<number> {
     process.stdout.write(formatGithub(shown));
   }
   for (const note of result.notes) process.stdout.write(`::warning${note.path ? ` file=${note.path}` : ""}::${note.message}\n`);
-  const summary = formatSummary(result.files, result.findings, shown.length, (performance.now() - started) / 1000);
+  const summary = formatSummary(result.files, shown, (performance.now() - started) / 1000, result.findings.length - shown.length, result.baselined);
   process.stdout.write(summary);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `### OTP Review\n\n${summary.replace(/^otp-review: /, "")}${base ? `\nLines changed since \`${base.slice(0, 7)}\`.\n` : ""}`);
   const failing = shown.some((f) => fails(f.severity, result.failOn));

@@ -98,7 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout(report[options.format]());
         if (!options.quiet) {
           if (options.format === "text" || options.format === "github") io.stderr(formatNotes(notes.map((n) => (n.path ? { ...n, path: here(n.path) } : n))));
-          io.stderr(formatSummary(files, all, findings.length, (performance.now() - started) / 1000, baselined));
+          io.stderr(formatSummary(files, findings, (performance.now() - started) / 1000, all.length - findings.length, baselined));
         }
         status = findings.some((f) => isConfident(f) && fails(f.severity, failOn)) ? EXIT_ERRORS_FOUND : EXIT_OK;
       },

@@ -12,16 +12,16 @@ export function formatNotes(notes: readonly ReviewNote[]): string {
 
 /**
  * One line on standard error after a run, as Credo and ESLint end theirs: how much was read and
- * what was found, so an empty result is visibly an empty result and not a step that never ran.
+ * what is shown — counted as printed, so the line agrees with the output and with the app's check
+ * run — and what was left out, so an empty result is visibly an empty result.
  */
-export function formatSummary(files: number, all: readonly Finding[], shown: number, seconds: number, baselined = 0): string {
-  const counts = (["error", "warning", "info"] as const).map((severity) => [severity, all.filter((f) => f.severity === severity).length] as const).filter(([, n]) => n > 0);
+export function formatSummary(files: number, shown: readonly Finding[], seconds: number, hidden = 0, baselined = 0): string {
+  const counts = (["error", "warning", "info"] as const).map((severity) => [severity, shown.filter((f) => f.severity === severity).length] as const).filter(([, n]) => n > 0);
   const found =
     counts.length === 0
       ? "no findings"
-      : `${all.length} finding${all.length === 1 ? "" : "s"}: ${counts.map(([severity, n]) => `${n} ${severity}${n === 1 || severity === "info" ? "" : "s"}`).join(", ")}`;
-  const hidden = all.length - shown;
-  const below = hidden > 0 ? `; ${hidden} below the confidence threshold, not shown (--all shows them)` : "";
+      : `${shown.length} finding${shown.length === 1 ? "" : "s"}: ${counts.map(([severity, n]) => `${n} ${severity}${n === 1 || severity === "info" ? "" : "s"}`).join(", ")}`;
+  const below = hidden > 0 ? `; ${hidden} more below the confidence threshold, not shown (--all shows them)` : "";
   const known = baselined > 0 ? `; ${baselined} more in the baseline, not shown` : "";
   return `otp-review: ${files} Elixir file${files === 1 ? "" : "s"} analysed in ${seconds.toFixed(1)} s, ${found}${below}${known}\n`;
 }
