@@ -79,16 +79,17 @@ export class RedisReviewQueue implements ReviewQueue {
       await this.#commands.set(this.#newestKey(key), job.headSha, "EX", 7 * 24 * 3600);
       await this.#commands.publish(this.#channel(), JSON.stringify({ key, sha: job.headSha }));
     }
+    const jobId = safeId(`${key}@${job.headSha}@${job.deliveryId}`);
     const added = await this.#queue.add("review", job, {
-      jobId: safeId(`${key}@${job.headSha}@${job.deliveryId}`),
+      jobId,
       deduplication: { id: safeId(`${key}@${job.headSha}`) },
       attempts: this.#attempts,
       backoff: { type: "exponential", delay: this.options.backoffMs ?? 5_000 },
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
-    if (added.data.deliveryId !== job.deliveryId)
-      this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha }, "review of this commit already waiting or running; not queued twice");
+    // BullMQ answers a deduplicated add with the job already there.
+    if (added.id !== jobId) this.log.info({ deliveryId: job.deliveryId, pullRequest: key, sha: job.headSha, existing: added.id }, "review of this commit already waiting or running; not queued twice");
   }
 
   /** Resolves when this process runs no job: waiting jobs stay in Redis for the other replicas. */
