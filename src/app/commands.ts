@@ -26,7 +26,7 @@ const MAY_ACCEPT = new Set(["admin", "maintain", "write"]);
 interface CommentPayload {
   id: number;
   body: string;
-  in_reply_to_id?: number;
+  in_reply_to_id?: number | null;
   user: { login: string; type: string } | null;
   performed_via_github_app?: { id: number } | null;
 }
@@ -54,7 +54,7 @@ export function registerCommands(app: Probot, queue: ReviewQueue, appId: number,
     };
     if (!installation || !comment.user || comment.user.type === "Bot" || comment.performed_via_github_app?.id === appId) return;
     const command = parseCommand(comment.body);
-    if (!command || comment.in_reply_to_id === undefined) return;
+    if (!command || comment.in_reply_to_id === undefined || comment.in_reply_to_id === null) return;
     const repo = { owner: repository.owner.login, repo: repository.name };
     const octokit = context.octokit as unknown as GitHub;
     const { data: parent } = await octokit.rest.pulls.getReviewComment({ ...repo, comment_id: comment.in_reply_to_id });
