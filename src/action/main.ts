@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { check } from "../cli/check.js";
 import { fails } from "../config/settings.js";
-import { packageRoot } from "../package-root.js";
+import { packageVersion } from "../package-root.js";
 import { formatGithub, formatSummary } from "../report/terminal.js";
 import { formatSarif } from "../report/sarif.js";
 import { sandboxSettingsFromEnv } from "../sandbox/file-budget.js";
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
   if (report === "sarif") {
     const file = resolve(workspace, input("sarif-file", "otp-review.sarif"));
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, formatSarif(shown, result.notes, result.rules, version()));
+    writeFileSync(file, formatSarif(shown, result.notes, result.rules, packageVersion()));
     if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, `sarif-file=${file}\n`);
   } else {
     process.stdout.write(formatGithub(shown));
@@ -58,10 +58,6 @@ function baseCommit(eventPath: string | undefined): string | undefined {
   if (!eventPath) return undefined;
   const event = JSON.parse(readFileSync(eventPath, "utf8")) as { pull_request?: { base?: { sha?: string } } };
   return event.pull_request?.base?.sha;
-}
-
-function version(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
 }
 
 main().then(

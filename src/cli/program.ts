@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { describePolicy } from "../config/describe.js";
 import { fails } from "../config/settings.js";
 import type { FileAnalyser } from "../engine/file-analyser.js";
-import { packageRoot } from "../package-root.js";
+import { packageVersion } from "../package-root.js";
 import { formatSarif } from "../report/sarif.js";
 import { formatGithub, formatJson, formatNotes, formatSummary, formatText } from "../report/terminal.js";
 import { sandboxSettingsFromEnv, type FileBudget } from "../sandbox/file-budget.js";
@@ -62,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       async (paths: string[], options: { diff?: string; config?: string; format: "text" | "json" | "sarif" | "github"; all?: boolean; fileTime?: number; fileMemory?: number; quiet?: boolean }) => {
         const { budget, processes } = sandboxSettingsFromEnv(io.env);
         const fileBudget = { timeMs: options.fileTime ?? budget.timeMs, memoryMb: options.fileMemory ?? budget.memoryMb };
-        const pool = io.analyser ? io.analyser(fileBudget, processes) : new ProcessPoolAnalyser({ budget: fileBudget, ...(processes === undefined ? {} : { processes }) });
+        const pool = analyserFor(io, fileBudget, processes);
         const progress = io.interactive && !options.quiet ? new Progress(io.stderr) : undefined;
         const analyser = progress ? progress.counting(pool) : pool;
         const started = performance.now();
@@ -112,10 +112,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--prune", "only drop the entries whose code is gone; add none")
     .action(async (paths: string[], options: { config?: string; prune?: boolean }) => {
       const { budget, processes } = sandboxSettingsFromEnv(io.env);
-      const analyser = io.analyser ? io.analyser(budget, processes) : new ProcessPoolAnalyser({ budget, ...(processes === undefined ? {} : { processes }) });
+      const analyser = analyserFor(io, budget, processes);
       const result = await check({ paths, cwd: io.cwd, analyser, ignoreBaseline: true, ...(options.config === undefined ? {} : { config: options.config }) }).finally(() => analyser.close());
       const file = join(result.root, BASELINE_PATH);
-      const current = result.findings.map((f): BaselineEntry => ({ fingerprint: f.fingerprint, rule: f.ruleId, path: f.path, code: flaggedCode(readFileSync(join(result.root, f.path), "utf8"), f) }));
+      // Each file read once, however many findings it holds.
+      const sources = new Map<string, string>();
+      const sourceOf = (path: string) => sources.get(path) ?? sources.set(path, readFileSync(join(result.root, path), "utf8")).get(path)!;
+      const current = result.findings.map((f): BaselineEntry => ({ fingerprint: f.fingerprint, rule: f.ruleId, path: f.path, code: flaggedCode(sourceOf(f.path), f) }));
       let entries = current;
       if (options.prune) {
         const existing = parseBaseline(readFileSync(file, "utf8"), BASELINE_PATH);
@@ -173,12 +176,13 @@ function indent(text: string): string {
     .join("\n");
 }
 
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
-}
-
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError("expected a whole number above zero.");
   return number;
+}
+
+/** The analyser for one run: the test's own, or the app's process pool under the per-file budget. */
+function analyserFor(io: CliIo, budget: FileBudget, processes: number | undefined): FileAnalyser {
+  return io.analyser ? io.analyser(budget, processes) : new ProcessPoolAnalyser({ budget, ...(processes === undefined ? {} : { processes }) });
 }
