@@ -11,7 +11,7 @@ export default defineRule({
     guideSection: "The Iron Law",
     principle: "Can reads bypass the GenServer via ETS? The ETS pattern: GenServer owns ETS table, writes serialize through GenServer, reads bypass it entirely with `:read_concurrency`.",
     premise:
-      "The Iron Law: a GenServer is a bottleneck by design — can reads bypass it via ETS? Evidence: one process for everyone (registered under `__MODULE__` or a literal atom, never a via tuple, not one of a pool) answers a `handle_call` that only reads its state and returns it unchanged, and it owns no port, socket or table that would explain serialising. How often and from where it is read is in the callers' files, so the finding is medium unless this file reads it while handling a request.",
+      "The Iron Law: a GenServer is a bottleneck by design — can reads bypass it via ETS? Evidence: one process for everyone (registered under `__MODULE__` or a literal atom, never a via tuple, not one of a pool) answers a `handle_call` that only reads its state and returns it unchanged, and it owns no port, socket or table that would explain serialising. A reply that compares a size with a limit (`length(queue) < @max`) is a producer's back-pressure poll, not a read to move out. How often and from where it is read is in the callers' files, so the finding is medium unless this file reads it while handling a request.",
     messages: {
       default:
         "Every reader of this state waits in one process's mailbox, one at a time. Keep the data in an ETS table the server owns (`read_concurrency: true`) and read it directly; send only writes through the server.",
@@ -91,6 +91,15 @@ defmodule MyApp.Cart do
   use GenServer
   def start_link(id), do: GenServer.start_link(__MODULE__, id, name: {:via, Registry, {MyApp.Registry, id}})
   def handle_call(:items, _from, state), do: {:reply, state.items, state}
+end`,
+      },
+      {
+        note: "A capacity check that a producer polls before sending more: back-pressure, which must see the owner's latest state.",
+        code: `
+defmodule MyApp.MediaQueue do
+  use GenServer
+  def start_link(_), do: GenServer.start_link(__MODULE__, %{queue: []}, name: __MODULE__)
+  def handle_call(:not_full?, _from, %{queue: queue} = state), do: {:reply, length(queue) < 1_000, state}
 end`,
       },
       {
@@ -177,8 +186,16 @@ function onlyReadsState(def: SyntaxNode): boolean {
   const [tag, value, kept] = reply.namedChildren;
   if (tag?.text !== ":reply" || !value || reply.namedChildren.length !== 3) return false;
   const { variable, bound } = stateNames(param);
-  if (!variable || kept?.text !== variable) return false;
+  if (!variable || kept?.text !== variable || isCapacityCheck(value)) return false;
   return [variable, ...bound].some((name) => identifierUses(value, name).length > 0);
+}
+
+/**
+ * `{:reply, Enum.count(queue) < @max, state}`: the answer to "is there room?", which a producer
+ * polls before it sends more. That is back-pressure, and it must see the owner's latest state.
+ */
+function isCapacityCheck(value: SyntaxNode): boolean {
+  return value.type === "binary_operator" && ["<", "<=", ">", ">="].includes(operatorOf(value) ?? "");
 }
 
 /** The state's variable (`state` in `%{a: a} = state`) and the names its pattern binds. */

@@ -41,11 +41,9 @@ export default defineRule({
     guideSection: "The Iron Law",
     principle: "Don't wrap stateless functions in GenServer. Don't create GenServer \"for organization\".",
     premise:
-      "The guide: don't wrap stateless functions in GenServer; don't create GenServer for organization. Evidence: every `handle_call`/`handle_cast` computes its reply from the message alone and returns the state untouched, the module handles no other messages, and the process exists for nothing else — no timer, subscription, monitor, link, trapped exit, table, port or socket — and its docs do not say it serialises access on purpose. A single named process that callers wait on (`handle_call`) is high confidence; one started without a fixed name (one of a pool, one per job or per node) or that only receives casts is medium: nobody queues behind it.",
+      "The guide: don't wrap stateless functions in GenServer; don't create GenServer for organization. Evidence: every `handle_call`/`handle_cast` computes its reply from the message alone and returns the state untouched, the module handles no other messages, and the process exists for nothing else — no timer, subscription, monitor, link, trapped exit, table, port or socket — and its docs do not say it serialises access on purpose. And callers must queue behind it: one process under a fixed name that answers `handle_call`. A process started without a fixed name (one of a pool, one per job or per node), or one that only receives casts, is not a finding: nobody waits on it, and a cast-only worker moves slow work off its callers and runs it one at a time, often on purpose.",
     messages: {
       default: "This GenServer never reads or changes its state: every caller queues behind one process to run what could be a plain function. Make these plain module functions.",
-      notShared:
-        "This GenServer never reads or changes its state: the process adds a mailbox and a failure point to work a plain function (or a `Task` under a `Task.Supervisor`) would do. Make these plain module functions unless the process exists for something this file does not show.",
     },
     explanation: `
 A GenServer handles **one message at a time**. Wrapping stateless computation in one turns a
@@ -79,7 +77,7 @@ and suppress the finding.`,
     if (hasProcessPurpose(module.node)) return null;
     if (![...STATE_CALLBACKS].flatMap((name) => functions.get(name) ?? []).every((clause) => isStatelessClause(clause.node))) return null;
     // The bottleneck needs callers that wait (`handle_call`) on one process that serves them all.
-    return functions.has("handle_call") && isSingleton(module.node) ? true : { message: "notShared", confidence: "medium" };
+    return functions.has("handle_call") && isSingleton(module.node);
   },
   examples: {
     valid: [
@@ -134,13 +132,10 @@ defmodule MyApp.Config do
   def handle_call(:get, _from, %{config: config} = state), do: {:reply, config, state}
 end`,
       },
-    ],
-    invalid: [
       {
-        note: "One process, under a fixed name, that every caller waits on (high confidence); and one started per job that only receives casts: a process for nothing (medium).",
+        note: "A worker started per job that only receives casts: nobody waits on it, and it moves the slow call off its caller.",
         code: `
 defmodule MyApp.Notifier do
-  # ruleid: genserver-stateless (medium)
   use GenServer
   def start_link(opts), do: GenServer.start_link(__MODULE__, opts)
   def notify(pid, event), do: GenServer.cast(pid, {:notify, event})
@@ -151,6 +146,8 @@ defmodule MyApp.Notifier do
   end
 end`,
       },
+    ],
+    invalid: [
       {
         code: `
 defmodule MyApp.Pricing do

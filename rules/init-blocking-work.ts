@@ -1,5 +1,6 @@
 import { isBlocking } from "../src/engine/blocking.js";
-import { remoteCallee } from "../src/engine/elixir.js";
+import type { SyntaxNode } from "../src/engine/parser.js";
+import { operatorOf, remoteCallee } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 import type { FunctionClause } from "../src/engine/semantic/file-model.js";
 import { isInSpawnedFunction } from "../src/engine/semantic/processes.js";
@@ -15,7 +16,7 @@ export default defineRule({
     guideSection: "GenServer Patterns",
     principle: "Use `handle_continue/2` for post-init work—keeps `init/1` fast and non-blocking.",
     premise:
-      "The guide: use `handle_continue/2` for post-init work — keep `init/1` fast and non-blocking. Evidence: `init/1`, or a function it calls in the same process, does network or database I/O, runs a command or sleeps, and nothing shows that the caller needs the work finished: `init/1` never returns `:ignore` or `{:stop, …}` as a deliberate boot gate, and the docs do not promise a blocking start. Work reached only through a spawned function, and cheap local reads, are not findings. Whether the process that starts this server needs the work finished first is decided outside the file (its supervisor, its siblings, its callers), so findings are medium confidence: listed, not commented, unless a policy asks for them.",
+      "The guide: use `handle_continue/2` for post-init work — keep `init/1` fast and non-blocking. Evidence: `init/1`, or a function it calls in the same process, does network or database I/O, runs a command or sleeps, and nothing shows that the caller needs the work finished: `init/1` never returns `:ignore` or `{:stop, …}` as a deliberate boot gate, and the docs do not promise a blocking start. Work reached only through a spawned function or a callback handed to another module (which runs when that module calls it), and cheap local reads, are not findings. Whether the process that starts this server needs the work finished first is decided outside the file (its supervisor, its siblings, its callers), so findings are medium confidence: listed, not commented, unless a policy asks for them.",
     messages: {
       call: "{call} blocks `init/1`, and with it the process that starts this server and its supervisor's start-up. Return `{:ok, state, {:continue, …}}` and do this in `handle_continue/2`.",
       default:
@@ -52,11 +53,14 @@ The rule follows \`init/1\` into the functions of the same module it calls. The 
     const { model } = file.semantics;
     const clause = model.clauseAt(report);
     const module = clause?.module;
-    if (!clause || !module || !(clause.injected ? module.injectedUses : module.uses).some((use) => SERVER_BEHAVIOURS.has(use)) || isInSpawnedFunction(report, clause)) return null;
+    if (!clause || !module || !(clause.injected ? module.injectedUses : module.uses).some((use) => SERVER_BEHAVIOURS.has(use)) || isInSpawnedFunction(report, clause) || isHandedOff(report, clause))
+      return null;
     const inits = model.functionsNamed(module, "init");
     if (inits.length === 0 || inits.some(isBootGate) || /\bblock(s|ing)?\b/i.test(module.moduledoc ?? "")) return null;
     // Follow only the calls made in init's own process, not those inside a spawned function.
-    const reached = model.reachable(module, ["init"], (caller, callee) => caller.localCallSites.some((site) => site.name === callee && !isInSpawnedFunction(site.node, caller)));
+    const reached = model.reachable(module, ["init"], (caller, callee) =>
+      caller.localCallSites.some((site) => site.name === callee && !isInSpawnedFunction(site.node, caller) && !isHandedOff(site.node, caller)),
+    );
     if (!reached.includes(clause)) return null;
     const callee = remoteCallee(report);
     const what = callee ? `\`${callee.module}.${callee.fun}\`` : "`receive`";
@@ -90,6 +94,21 @@ defmodule MyApp.Warmer do
   end
 
   defp warm(opts), do: MyApp.Repo.all(opts[:query])
+end`,
+      },
+      {
+        note: "A callback handed to another module in `init/1` runs when that module calls it, not while `init/1` runs.",
+        code: `
+defmodule MyApp.Updater do
+  use GenServer
+
+  def init(url) do
+    me = self()
+    {:ok, downloader} = MyApp.Downloader.start_link(url, fn message -> report(me, message) end)
+    {:ok, %{downloader: downloader}}
+  end
+
+  defp report(updater, message), do: GenServer.call(updater, {:downloader, message}, 60_000)
 end`,
       },
       {
@@ -190,4 +209,23 @@ end`,
 /** `init/1` that may return `:ignore` or `{:stop, reason}`: a gate its supervisor waits on, by design. */
 function isBootGate(init: FunctionClause): boolean {
   return /(^|[^\w:]):ignore\b|\{:stop,/.test(init.body?.text ?? "");
+}
+
+/** Modules whose functions call the function they are given right away, in the caller's process. */
+const RUNS_INLINE = new Set(["Enum", "List", "Map", "MapSet", "Keyword", "Stream", ":lists", ":maps"]);
+
+/**
+ * The node sits in a function handed to another module as a callback (`Downloader.start(url, fn msg ->
+ * report(msg) end)`): it runs when that module calls it, later or elsewhere, not while `init/1` runs.
+ * A function given to `Enum.map` and its kin runs right away.
+ */
+function isHandedOff(node: SyntaxNode, clause: FunctionClause): boolean {
+  for (let n: SyntaxNode | null = node; n && n.id !== clause.node.id; n = n.parent) {
+    const isFunction = n.type === "anonymous_function" || (n.type === "unary_operator" && operatorOf(n) === "&");
+    const call = isFunction && n.parent?.type === "arguments" ? n.parent.parent : null;
+    if (!call) continue;
+    const callee = remoteCallee(call);
+    if (callee && !RUNS_INLINE.has(callee.module)) return true;
+  }
+  return false;
 }

@@ -1,5 +1,6 @@
 import {
   assignments,
+  callArguments,
   definitionBody,
   definitionName,
   effectiveArguments,
@@ -25,7 +26,7 @@ export default defineRule({
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "Use Task.Supervisor for: production code, graceful shutdown, observability.",
     premise:
-      "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done, not a helper whose only work is stopping another process, nor one whose result the spawner waits to receive — and with no comment right above saying why it lives outside the tree. A fire-and-forget process (its pid unused) is high confidence; one whose pid the code keeps and manages, or whose function handles and logs its own failure, is medium.",
+      "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done, not a helper whose only work is stopping another process, nor one whose result the spawner waits to receive — and with no comment right above saying why it lives outside the tree. A process that only logs is not a finding. A fire-and-forget process (its pid unused) doing several steps is high confidence; one whose pid the code keeps and manages, whose function handles and logs its own failure, or whose work is one call into another module (a broadcast, a cache reload: what it does is in the callee's file) is medium.",
     messages: {
       default:
         "This process runs outside the supervision tree: shutdown does not wait for it and its crash is only a log line. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor` (or an Oban job, if the work must survive a restart).",
@@ -63,12 +64,17 @@ For work that must not be lost when the node stops, use a persistent job queue (
     const definedHere = (name: string) => clause?.module?.functions.has(name) ?? false;
     if (!isProcessStart(report, module?.text, fun?.text ?? "", definedHere) || isStartResult(report) || isWatched(report)) return null;
     const body = enclosingBody(report);
+    const work = spawnedWork(report);
+    // A process that only logs has nothing to lose half-done.
+    if (onlyLogs(work)) return null;
     if ((fun?.text === "spawn_link" && trapsExits(report)) || hasBoundedLife(report) || onlyStopsProcesses(report) || isAwaitedBySpawner(report, body)) return null;
     // A linked process dies with its owner and crashes it: its life is the owner's, short of a clean shutdown.
     const linked = fun?.text === "spawn_link";
     if (boundNames(report, body).length > 0 || linked) return { message: "managed", confidence: "medium" };
-    // Best-effort work that logs its own failure: the author weighed losing it.
-    return handlesOwnFailure(report) ? { confidence: "medium" } : { confidence: "high" };
+    // Best-effort work that logs its own failure: the author weighed losing it. One call into another
+    // module (a broadcast, a cache reload) may be a harmless side effect or a write that must happen:
+    // what it does is in the callee's file.
+    return handlesOwnFailure(report) || isOneRemoteCall(work) ? { confidence: "medium" } : { confidence: "high" };
   },
   examples: {
     valid: [
@@ -119,6 +125,20 @@ defmodule MyApp.Slack do
         5_000 -> Process.exit(pid, :kill)
       end
     end)
+  end
+end`,
+      },
+      {
+        note: "A process that only writes a log line has nothing to lose half-done.",
+        code: `
+defmodule MyAppWeb.Plug.Logger do
+  def call(conn, level) do
+    metadata = Logger.metadata()
+    Task.start(fn ->
+      Logger.metadata(metadata)
+      Logger.log(level, "#{conn.method} #{conn.request_path} -> #{conn.status}")
+    end)
+    conn
   end
 end`,
       },
@@ -191,6 +211,32 @@ defmodule MyApp.Mailer do
   end
 end`,
       },
+      {
+        note: "One call into another module, a broadcast or a cache reload, may be a harmless best-effort side effect or a write that must happen: what it does is in the callee's file (medium confidence). Several steps that must all happen are high.",
+        code: `
+defmodule MyApp.Flags.Notifications do
+  def publish_change(flag) do
+    Logger.debug("publishing a change of #{flag}")
+    # ruleid: spawn-unsupervised (medium)
+    Task.start(fn -> Phoenix.PubSub.broadcast(MyApp.PubSub, "flags", {:changed, flag}) end)
+  end
+
+  def handle_info({:changed, flag}, state) do
+    # ruleid: spawn-unsupervised (medium)
+    Task.start(MyApp.Flags.Store, :reload, [flag])
+    {:noreply, state}
+  end
+
+  def handle_cast({:fetch, address}, state) do
+    # ruleid: spawn-unsupervised
+    Task.start(fn ->
+      result = MyApp.Chain.find_creator(address)
+      GenServer.cast(__MODULE__, {:fetch_result, address, result})
+    end)
+    {:noreply, state}
+  end
+end`,
+      },
     ],
   },
 });
@@ -207,6 +253,58 @@ function isProcessStart(report: SyntaxNode, module: string | undefined, name: st
     default:
       return !definedHere(name);
   }
+}
+
+/**
+ * What the new process runs: the statements of `fn -> … end`, or one call into another module for
+ * `Task.start(Mod, :fun, args)`, `spawn(Mod, :fun, args)` and `Task.start(&Mod.fun/0)`. Null when it
+ * is a local function or a variable, whose body is elsewhere.
+ */
+type SpawnedWork = { statements: SyntaxNode[] } | "one remote call" | null;
+
+function spawnedWork(call: SyntaxNode): SpawnedWork {
+  const args = effectiveArguments(call);
+  const [first] = args;
+  if (!first) return null;
+  if (args.length === 3 && first.type === "alias") return "one remote call";
+  if (first.type === "unary_operator" && operatorOf(first) === "&") return capturesRemote(first) ? "one remote call" : null;
+  if (first.type !== "anonymous_function") return null;
+  const clauses = first.namedChildren.filter((c) => c.type === "stab_clause");
+  if (clauses.length !== 1) return null;
+  const body = clauses[0]!.childForFieldName("right");
+  return { statements: body ? body.namedChildren.filter((c) => c.type !== "comment") : [] };
+}
+
+/** `&Mod.fun/0`: the captured function is another module's. */
+function capturesRemote(capture: SyntaxNode): boolean {
+  const target = capture.namedChildren[0];
+  const callTarget = target?.type === "binary_operator" ? target.childForFieldName("left") : target;
+  return callTarget?.type === "call" && remoteCallee(callTarget) !== null;
+}
+
+function onlyLogs(work: SpawnedWork): boolean {
+  return typeof work === "object" && work !== null && work.statements.length > 0 && work.statements.every(isLogging);
+}
+
+function isLogging(statement: SyntaxNode): boolean {
+  return statement.type === "call" && remoteCallee(statement)?.module === "Logger";
+}
+
+/** One call into another module (`Phoenix.PubSub.broadcast(…)`, `Store.reload(name)`), and nothing else but logging. */
+function isOneRemoteCall(work: SpawnedWork): boolean {
+  if (work === "one remote call") return true;
+  if (!work) return false;
+  const statements = work.statements.filter((statement) => !isLogging(statement));
+  const [only] = statements;
+  if (statements.length !== 1 || only!.type !== "call" || remoteCallee(only!) === null) return false;
+  // `Enum.each(users, &push/1)`: the work is the function handed over, not the call.
+  const handsOverWork = callArguments(only!).some((arg) => arg.type === "anonymous_function" || (arg.type === "unary_operator" && operatorOf(arg) === "&"));
+  return !handsOverWork && !isSpawnCall(only!);
+}
+
+function isSpawnCall(call: SyntaxNode): boolean {
+  const callee = remoteCallee(call);
+  return callee !== null && ["Task", "Process", "Kernel"].includes(callee.module) && /^(start|spawn|async)/.test(callee.fun);
 }
 
 /** The module traps exits: the owner outlives and watches the processes it links to. */

@@ -15,7 +15,7 @@ export default defineRule({
     guideSection: "Supervision Strategies Encode Dependencies",
     principle: "Think about failure cascades BEFORE coding. No supervision strategy reasoning is a red flag.",
     premise:
-      'The guide: supervision strategies encode dependencies; no supervision strategy reasoning is a red flag. Evidence: `:one_for_all` or `:rest_for_one` with no reason written beside it (a comment right above or on its line, or a module doc about the tree\'s restarts and dependencies), over children that are not the standard idiom (registries and supervisors first, then the one process that uses them). Generated boilerplate ("See … for other strategies") is not a reason. High confidence when the children are listed in the same function, medium otherwise.',
+      "The guide: supervision strategies encode dependencies; no supervision strategy reasoning is a red flag. Evidence: `:one_for_all` or `:rest_for_one` with no reason written beside it (a comment right above or on its line, or a module doc about the tree's restarts and dependencies), over children that are not the standard idiom (registries and supervisors first, then the one process that uses them). Generated boilerplate (\"See … for other strategies\") is not a reason. High confidence when the children are written out in full in the same function; medium when they are listed elsewhere or their options come from variables, which may carry the wiring that states the dependency (a later child given an earlier one's name).",
     messages: {
       default: "This strategy restarts healthy children when one fails: it encodes a dependency between them. Say which in a comment beside it, so the next change keeps the order and the reason.",
     },
@@ -57,7 +57,9 @@ A comment on the same line or right above it, or a module doc that explains the 
     const children = childList(report, model.clauseAt(report)?.body);
     // Registries and supervisors first, then the one process that uses them: the order says it all.
     if (children && children.length >= 2 && children.slice(0, -1).every((child) => IDIOM_FIRST_CHILD.test(child.text))) return null;
-    return { confidence: children && children.length >= 2 ? "high" : "medium" };
+    // Options passed in variables may carry the wiring (a later child given an earlier one's name),
+    // which says the dependency in code: only children written out in full show that nothing does.
+    return { confidence: children && children.length >= 2 && !children.some(passesVariables) ? "high" : "medium" };
   },
   examples: {
     valid: [
@@ -130,6 +132,20 @@ defmodule MyApp.Supervisor do
   end
 end`,
       },
+      {
+        note: "Children whose options come from variables may be wired to each other there, which would state the dependency in code (medium confidence).",
+        code: `
+defmodule MyApp.Scheduler.Supervisor do
+  use Supervisor
+
+  def init(opts) do
+    clock_opts = Keyword.take(opts, [:interval])
+    executor_opts = Keyword.put(opts, :clock, MyApp.Clock)
+    # ruleid: supervisor-strategy-undocumented (medium)
+    Supervisor.init([{MyApp.Clock, clock_opts}, {MyApp.Executor, executor_opts}], strategy: :rest_for_one)
+  end
+end`,
+      },
     ],
   },
 });
@@ -149,4 +165,9 @@ function childList(call: SyntaxNode, body: SyntaxNode | undefined): SyntaxNode[]
   if (first?.type !== "identifier" || !body) return undefined;
   const bound = assignments(body).find(([left, right]) => left.text === first.text && right.type === "list");
   return bound?.[1].namedChildren;
+}
+
+/** `{Quantum.Executor, executor_opts}`: the child's arguments come from a variable. */
+function passesVariables(child: SyntaxNode): boolean {
+  return child.descendantsOfType("identifier").some((id) => !(id.parent?.type === "call" && id.parent.childForFieldName("target")?.id === id.id) && !["__MODULE__", "__ENV__"].includes(id.text));
 }

@@ -14,7 +14,7 @@ export default defineRule({
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "`Task.async` spawns a linked process—if task crashes, caller crashes too. Use Task.Supervisor for production code.",
     premise:
-      "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it); or the code tries to survive the task's failure — a `{:exit, _}` clause that carries on (logs, retries, falls back) instead of raising, in the function or in the helper it hands its tasks to — which a linked task never lets run; or a long-lived stateful process (a GenServer, a state machine) keeps the task and handles its reply or `:DOWN` by message. An awaited fan-out, which should fail as a whole, is not a finding, nor is the run-with-a-timeout idiom `Task.yield || Task.shutdown`, a task whose body handles its own errors, or one started inside another task. In a LiveView, whose state a remount rebuilds, findings are medium confidence.",
+      "The guide's red flag is `Task.async` in production *when you need error handling*. Evidence: the task is never awaited (fire-and-forget, linked to whoever started it); or the code tries to survive the task's failure — a `{:exit, _}` clause that carries on (logs, retries, falls back) instead of raising, in the function or in the helper it hands its tasks to — which a linked task never lets run; or a long-lived stateful process (a GenServer, a state machine) keeps the task and handles its `:DOWN` looking at the reason. An awaited fan-out, which should fail as a whole, is not a finding, nor is the run-with-a-timeout idiom `Task.yield || Task.shutdown`, a task whose body handles its own errors, one started inside another task, or `{:exit, _}` handling around `Task.async_stream` outside a stateful process (under `on_timeout: :kill_task` it handles timeouts). High confidence is for what the file shows whole: a task never awaited, or failure handling inside a stateful process. `{:exit, _}` handling in a request or a library function is medium, since what its callers expect is in their files; so is a process that only notes its task's end, and a LiveView, whose state a remount rebuilds.",
     messages: {
       default:
         "This task is never awaited: it is linked to the caller, so its crash takes the caller down, and nothing waits for it on shutdown. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor`.",
@@ -66,18 +66,23 @@ files are not flagged.`,
     const confidence = clause.module && isLiveView(clause.module) ? "medium" : "high";
     // Code that handles `{:exit, _}` means to survive a failed task; with a link, that code never runs.
     const survives = handlesExits(clause, model);
-    if (fun?.text === "async_stream") return survives ? { message: "stream", values: { process }, confidence } : null;
+    // A stream's `{:exit, :timeout}` is real under `on_timeout: :kill_task`: outside a stateful process,
+    // the clause is timeout handling around a fan-out that should fail as a whole.
+    if (fun?.text === "async_stream") return survives && stateful ? { message: "stream", values: { process }, confidence } : null;
     const arity = effectiveArguments(report).length;
     if (!(arity === 1 || arity === 3 || isFunctionCapture(report))) return null;
     if (!isAwaited(report, clause)) {
-      // A GenServer that keeps the task and handles its reply in handle_info awaits it by message.
-      if (stateful) return handlesTaskMessages(clause) ? { message: "handled", values: { process }, confidence } : { message: "linkedToProcess", values: { process }, confidence: "medium" };
-      if (!returnsTask(report, clause)) return { confidence: "high" };
+      const returned = returnsTask(report, clause);
       // Tasks handed back to a local caller that awaits them are an awaited fan-out, split in two.
-      const callers = model.callersOf(clause.module, clause.name);
-      return callers.length > 0 && callers.every((caller) => /Task\.(await|yield)/.test(caller.body?.text ?? "")) ? null : { confidence: "medium" };
+      if (returned && awaitedByEveryCaller(clause, model)) return null;
+      // A GenServer that keeps the task and handles its reply in handle_info awaits it by message;
+      // it means to survive the task's failure only if its `:DOWN` handler looks at the reason.
+      if (stateful) return handlesTaskFailure(clause) ? { message: "handled", values: { process }, confidence } : { message: "linkedToProcess", values: { process }, confidence: "medium" };
+      // A task handed back to callers in other files may well be awaited there.
+      return returned ? { confidence: "medium" } : { confidence: "high" };
     }
-    return survives ? { message: "handled", values: { process }, confidence } : null;
+    // An awaited fan-out in a request or a library call: what its caller does on failure is in another file.
+    return survives ? { message: "handled", values: { process }, confidence: stateful ? confidence : "medium" } : null;
   },
   examples: {
     valid: [
@@ -92,7 +97,7 @@ defmodule MyApp.Fetcher do
 end`,
       },
       {
-        note: "An awaited fan-out inside one request: if one part fails, the request fails as a whole, which is what it should do. The same with a timeout, and with `async_stream`.",
+        note: "An awaited fan-out inside one request: if one part fails, the request fails as a whole, which is what it should do. The same with a timeout, and with `async_stream`, whose `{:exit, :timeout}` is real under `on_timeout: :kill_task`.",
         code: `
 defmodule MyAppWeb.DashboardController do
   def show(conn, %{"id" => id}) do
@@ -103,6 +108,15 @@ defmodule MyAppWeb.DashboardController do
 
   def prices(items) do
     items |> Task.async_stream(&Pricing.quote/1, max_concurrency: 8) |> Enum.map(fn {:ok, price} -> price end)
+  end
+
+  def import_all(batches, opts) do
+    batches
+    |> Task.async_stream(&insert_batch(&1, opts), timeout: opts[:timeout], on_timeout: :kill_task)
+    |> Enum.map(fn
+      {:ok, result} -> result
+      {:exit, :timeout} -> {:error, :timeout}
+    end)
   end
 
   def status(checks) do
@@ -136,6 +150,20 @@ defmodule MyApp.Search do
       {_task, {:exit, reason}} -> raise "metric failed: #{inspect(reason)}"
     end)
   end
+end`,
+      },
+      {
+        note: "A server's private helper that returns a task, every caller of which awaits it: an awaited fan-out split in two.",
+        code: `
+defmodule MyApp.Migrator do
+  use GenServer
+
+  def handle_info(:migrate_batch, state) do
+    state.batches |> Enum.map(&run_task/1) |> Task.await_many(:infinity)
+    {:noreply, state}
+  end
+
+  defp run_task(batch), do: Task.async(fn -> update_batch(batch) end)
 end`,
       },
       {
@@ -205,11 +233,11 @@ defmodule MyAppWeb.EventController do
 end`,
       },
       {
-        note: "Failure handling that never runs: `{:exit, _}` clauses that carry on after a linked task, in a request as in a server.",
+        note: "Failure handling that never runs: `{:exit, _}` clauses that carry on after a linked task. In a plain function, whether its callers can afford the crash is in their files (medium confidence).",
         code: `
 defmodule MyApp.Counters do
   def fetch_all(address) do
-    # ruleid: task-async-unsupervised
+    # ruleid: task-async-unsupervised (medium)
     tasks = [Task.async(fn -> count_transactions(address) end), Task.async(fn -> count_transfers(address) end)]
     tasks
     |> Task.yield_many(:timer.seconds(30))
@@ -266,6 +294,22 @@ defmodule MyApp.Importer do
   end
 end`,
       },
+      {
+        note: "A server that keeps its task and only notes that it ended (the reason ignored): the link still takes its state down with a crash, but the code shows no wish to survive one (medium confidence).",
+        code: `
+defmodule MyApp.Pager do
+  use GenServer
+
+  def handle_cast(:next, state) do
+    # ruleid: task-async-unsupervised (medium)
+    task = Task.async(fn -> fetch_page(state.page) end)
+    {:noreply, %{state | tasks: MapSet.put(state.tasks, task.ref)}}
+  end
+
+  def handle_info({ref, result}, state) when is_reference(ref), do: {:noreply, store(state, ref, result)}
+  def handle_info({:DOWN, _ref, :process, _pid, _reason}, state), do: {:noreply, state}
+end`,
+      },
     ],
   },
 });
@@ -304,6 +348,12 @@ function handedToAwaitingHelper(names: readonly string[], clause: FunctionClause
 /** `tasks |> Task.await_many()` written across lines, or `Enum.map(tasks, &Task.await/1)`. */
 function usedInAwaitPipeline(body: SyntaxNode, name: string): boolean {
   return new RegExp(`\\b${name}\\b[\\s\\S]*?Task\\.(await|yield)`).test(body.text);
+}
+
+/** Every caller of the function in this file awaits what it returns (`Enum.map(&run_task/1) |> Task.await_many()`). */
+function awaitedByEveryCaller(clause: FunctionClause, model: FileModel): boolean {
+  const callers = model.callersOf(clause.module, clause.name);
+  return callers.length > 0 && callers.every((caller) => /Task\.(await|yield)/.test(caller.body?.text ?? ""));
 }
 
 /** The task is what the function returns: its caller awaits it (or not); not decidable here. */
@@ -348,8 +398,17 @@ function handlesExits(clause: FunctionClause, model: FileModel): boolean {
   return [...clause.localCalls].some((name) => model.functionsNamed(clause.module, name).some((helper) => helper.body?.text.includes(":exit") && survivesIn(helper.body)));
 }
 
-/** The module handles the task's `{ref, result}` reply (`when is_reference(ref)`) or its `:DOWN` in `handle_info`: it awaits the task by message. */
-function handlesTaskMessages(clause: FunctionClause): boolean {
+/**
+ * The module's `handle_info` takes a task's `:DOWN` and looks at why it ended: a bound reason
+ * (`{:DOWN, ref, :process, _pid, reason}`) or one other than `:normal`. A clause that ignores the
+ * reason only notes that the task finished, the usual companion of its `{ref, result}` reply.
+ */
+function handlesTaskFailure(clause: FunctionClause): boolean {
   const handlers = clause.module?.functions.get("handle_info") ?? [];
-  return handlers.some((handler) => /:DOWN|\bis_reference\(/.test(handler.node.text));
+  return handlers.some((handler) =>
+    handler.parameters[0]?.descendantsOfType("tuple").some((tuple) => {
+      const [tag, , , , reason] = tuple.namedChildren;
+      return tag?.text === ":DOWN" && reason !== undefined && !/^(_\w*|:normal)$/.test(reason.text);
+    }),
+  );
 }

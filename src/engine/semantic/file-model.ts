@@ -105,7 +105,7 @@ export class FileModel {
     this.describe();
     for (const { name, node } of locals) {
       const clause = this.clauseAt(node);
-      if (!clause || DEFINITIONS.has(name) || name === "defmodule") continue;
+      if (!clause || DEFINITIONS.has(name) || name === "defmodule" || isHeadOf(node, clause.node)) continue;
       clause.localCalls.add(name);
       clause.localCallSites.push({ name, node });
     }
@@ -361,4 +361,10 @@ function docAbove(definition: SyntaxNode): string | undefined {
     if (attribute && localCallee(attribute) === "doc") return callArguments(attribute)[0]?.text;
   }
   return undefined;
+}
+
+/** `run_task(batch)` in `defp run_task(batch), do: …` (or before its `when`): the clause's own head, not a call. */
+function isHeadOf(node: SyntaxNode, definition: SyntaxNode): boolean {
+  const head = definition.namedChildren.find((child) => child.type === "arguments")?.namedChildren[0];
+  return head !== undefined && (head.id === node.id || (head.type === "binary_operator" && head.childForFieldName("left")?.id === node.id));
 }
