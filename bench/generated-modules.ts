@@ -10,7 +10,7 @@ export function callWrappers(count = GENERATED_FUNCTIONS): string {
   const wrappers = Array.from({ length: count }, (_, i) => `  def get_${i}(key), do: GenServer.call(__MODULE__, {:get_${i}, key}, :infinity)`);
   const handlers = Array.from({ length: count }, (_, i) => `  def handle_call({:get_${i}, key}, _from, state), do: {:reply, Map.get(state, {${i}, key}), state}`);
   return [
-    "defmodule Bench.Wrappers do",
+    "defmodule MyApp.Wrappers do",
     "  use GenServer",
     "  def start_link(_), do: GenServer.start_link(__MODULE__, %{}, name: __MODULE__)",
     "  def init(state), do: {:ok, state}",
@@ -25,5 +25,5 @@ export function callWrappers(count = GENERATED_FUNCTIONS): string {
 export function taskStarters(count = GENERATED_FUNCTIONS): string {
   const starters = Array.from({ length: count }, (_, i) => `  defp start_${i}(x) do\n    Task.async(fn -> String.to_atom("item_#{x}_${i}") end)\n    :ok\n  end`);
   const caller = `  def start_all(x) do\n${Array.from({ length: count }, (_, i) => `    start_${i}(x)`).join("\n")}\n  end`;
-  return ["defmodule Bench.Tasks do", caller, ...starters, "end", ""].join("\n");
+  return ["defmodule MyApp.Tasks do", caller, ...starters, "end", ""].join("\n");
 }

@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { localCallee } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
@@ -40,7 +41,7 @@ backoff, scheduled, unique, observable.
 `,
   refine({ report }) {
     // Broadway's own `defmodule Broadway.DummyProducer` names the module, it does not use it.
-    const definesIt = report?.parent?.type === "arguments" && localCallee(report.parent.parent!) === "defmodule";
+    const definesIt = parentOf(report)?.type === "arguments" && localCallee(parentOf(parentOf(report))!) === "defmodule";
     return report !== undefined && !definesIt;
   },
   examples: {

@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { callArguments, effectiveArguments, localCallee, operatorOf, remoteCallee } from "../src/engine/elixir.js";
 import { isWithin } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
@@ -98,7 +99,7 @@ end`,
 
 /** The `for`, or the Enum/Stream iteration whose function the node is in, within the same definition. */
 function enclosingLoop(node: SyntaxNode): SyntaxNode | null {
-  for (let n = node.parent; n; n = n.parent) {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
     const local = localCallee(n);
     if (local === "def" || local === "defp") return null;
     if (local === "for") return n;

@@ -1,10 +1,11 @@
+import { parentOf } from "../src/engine/parents.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { ATOM_MAKER_QUERY, ATOM_WAIVERS, capitalised, judgeAtom, processNameUse, tableNameUse } from "../src/engine/atoms.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 
 /** `Registry.start_link(name: …)`, `{Registry, keys: :unique, name: …}`: a Registry's own name must be an atom; a via tuple cannot name it. */
 function namesARegistry(slot: SyntaxNode): boolean {
-  for (let n = slot.parent, depth = 0; n && depth < 6; n = n.parent, depth++) {
+  for (let n = parentOf(slot), depth = 0; n && depth < 6; n = parentOf(n), depth++) {
     if (n.type === "call" && /^Registry\.start_link$/.test(n.childForFieldName("target")?.text ?? "")) return true;
     if (n.type === "tuple" && n.namedChildren[0]?.text === "Registry") return true;
   }

@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { ATOM_MAKER_QUERY, ATOM_WAIVERS, capitalised, judgeAtom, processNameUse } from "../src/engine/atoms.js";
 import { effectiveArguments, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
@@ -318,9 +319,9 @@ end`,
  */
 function atomizesKeys(maker: SyntaxNode): boolean {
   const input = effectiveArguments(maker)[0];
-  const tuple = maker.parent?.type === "tuple" ? maker.parent : null;
+  const tuple = parentOf(maker)?.type === "tuple" ? parentOf(maker) : null;
   if (!input || input.type !== "identifier" || !tuple || tuple.namedChildren[0]?.id !== maker.id || tuple.namedChildren.length !== 2) return false;
-  for (let n: SyntaxNode | null = tuple.parent; n && n.type !== "do_block"; n = n.parent) {
+  for (let n: SyntaxNode | null = parentOf(tuple); n && n.type !== "do_block"; n = parentOf(n)) {
     const head = n.type === "stab_clause" ? n.childForFieldName("left") : n.type === "binary_operator" && n.text.includes("<-") ? n.childForFieldName("left") : null;
     if (head && new RegExp(`^\\{\\s*${input.text}\\s*,`).test(head.text)) return true;
   }
@@ -332,16 +333,16 @@ function atomizesKeys(maker: SyntaxNode): boolean {
 const CLIENT_CONTEXT = /^(Tesla\b|Req\b|HTTPoison\b|\{?Tesla\.Middleware\.|plug\(?\s*Tesla\.Middleware\.|decode_json:)/;
 
 function decodesClientResponses(pair: SyntaxNode): boolean {
-  let n: SyntaxNode | null = pair.parent;
-  for (let depth = 0; n && depth < 8; n = n.parent, depth++) {
+  let n: SyntaxNode | null = parentOf(pair);
+  for (let depth = 0; n && depth < 8; n = parentOf(n), depth++) {
     if (CLIENT_CONTEXT.test(n.text.slice(0, 80))) return true;
   }
   return false;
 }
 
 function jsonDecoder(pair: SyntaxNode): SyntaxNode | undefined {
-  let n: SyntaxNode | null = pair.parent;
-  for (let depth = 0; n && depth < 6; n = n.parent, depth++) {
+  let n: SyntaxNode | null = parentOf(pair);
+  for (let depth = 0; n && depth < 6; n = parentOf(n), depth++) {
     const callee = n.type === "call" ? remoteCallee(n) : null;
     if (callee && JSON_CONTEXT.test(callee.module)) return n;
     if (n.type === "pair" && JSON_CONTEXT.test(n.childForFieldName("key")?.text ?? "")) return n;

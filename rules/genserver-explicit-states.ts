@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { definitionName, definitionParameters, enclosingModule, keywordKey, moduleDefinitions } from "../src/engine/elixir.js";
 import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
@@ -93,7 +94,7 @@ function atomFields(pattern: SyntaxNode): Array<[string, string]> {
   return maps.flatMap((map) =>
     map
       .descendantsOfType("pair")
-      .filter((pair) => pair.parent?.parent?.parent?.id === map.id && pair.childForFieldName("value")?.type === "atom")
+      .filter((pair) => parentOf(parentOf(parentOf(pair)))?.id === map.id && pair.childForFieldName("value")?.type === "atom")
       .map((pair): [string, string] => [keywordKey(pair) ?? "", pair.childForFieldName("value")!.text]),
   );
 }

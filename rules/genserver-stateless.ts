@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { definitionBody, definitionGuard, definitionParameters, effectiveArguments, identifierUses, isStaticValue, keywordValue, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import { USE_GENSERVER_QUERY } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
@@ -219,7 +220,7 @@ function isStatelessClause(def: SyntaxNode): boolean {
   if (!returnsSameState || name === undefined) return returnsSameState;
   const guard = definitionGuard(def);
   const reads = [...identifierUses(body, name), ...(guard ? identifierUses(guard, name) : [])];
-  return reads.every((use) => use.parent?.type === "tuple" && returns.some((tuple) => stateElement(tuple)?.id === use.id));
+  return reads.every((use) => parentOf(use)?.type === "tuple" && returns.some((tuple) => stateElement(tuple)?.id === use.id));
 }
 
 /** The state parameter's variable; undefined when it is ignored (`_state`), null for a pattern. */

@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { isBlocking } from "../src/engine/blocking.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { operatorOf, remoteCallee } from "../src/engine/elixir.js";
@@ -220,9 +221,9 @@ const RUNS_INLINE = new Set(["Enum", "List", "Map", "MapSet", "Keyword", "Stream
  * A function given to `Enum.map` and its kin runs right away.
  */
 function isHandedOff(node: SyntaxNode, clause: FunctionClause): boolean {
-  for (let n: SyntaxNode | null = node; n && n.id !== clause.node.id; n = n.parent) {
+  for (let n: SyntaxNode | null = node; n && n.id !== clause.node.id; n = parentOf(n)) {
     const isFunction = n.type === "anonymous_function" || (n.type === "unary_operator" && operatorOf(n) === "&");
-    const call = isFunction && n.parent?.type === "arguments" ? n.parent.parent : null;
+    const call = isFunction && parentOf(n)?.type === "arguments" ? parentOf(parentOf(n)) : null;
     if (!call) continue;
     const callee = remoteCallee(call);
     if (callee && !RUNS_INLINE.has(callee.module)) return true;

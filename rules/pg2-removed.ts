@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { callArguments, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { ALL_KINDS, defineRule } from "../src/engine/rule.js";
@@ -55,7 +56,7 @@ supervision tree (\`%{id: :pg, start: {:pg, :start_link, []}}\`). For process gr
     const equivalent = fun ? PG_EQUIVALENT[fun] : undefined;
     if (!equivalent) return { node: call ?? report };
     // Same name, same arguments in :pg: the one change a reviewer can apply with a click.
-    const sameCall = report.parent?.type === "dot" && SAME_IN_PG.has(fun!);
+    const sameCall = parentOf(report)?.type === "dot" && SAME_IN_PG.has(fun!);
     return { node: call!, message: "replaced", values: { fun: fun!, equivalent }, ...(sameCall ? { fix: { node: report, text: ":pg" } } : {}) };
   },
   examples: {
@@ -132,7 +133,7 @@ end`,
  * `if Code.ensure_loaded?(:pg) do … else :pg2… end`, or a `function_exported?` check.
  */
 function isVersionGuarded(node: SyntaxNode): boolean {
-  for (let n = node.parent; n; n = n.parent) {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
     const name = localCallee(n);
     if (name !== "if" && name !== "unless" && name !== "cond" && name !== "case") continue;
     const condition = name === "cond" ? n : callArguments(n)[0];
@@ -143,7 +144,7 @@ function isVersionGuarded(node: SyntaxNode): boolean {
 
 /** The call a `:pg2` atom is the module of: `:pg2.join(…)`, `apply(:pg2, …)`, `&:pg2.join/2`. */
 function enclosingCall(atom: SyntaxNode): SyntaxNode | null {
-  const parent = atom.parent;
-  const call = parent?.type === "dot" || parent?.type === "arguments" ? parent.parent : null;
+  const parent = parentOf(atom);
+  const call = parent?.type === "dot" || parent?.type === "arguments" ? parentOf(parent) : null;
   return call?.type === "call" ? call : null;
 }

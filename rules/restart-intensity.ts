@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { keywordKey, localCallee, remoteCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
@@ -124,9 +125,9 @@ end`,
 
 /** Inside a Supervisor/DynamicSupervisor/Broadway call or `use`, or beside `strategy:`/`max_seconds:`. */
 function isSupervisorOption(pair: SyntaxNode): boolean {
-  const siblings = pair.parent?.namedChildren ?? [];
+  const siblings = parentOf(pair)?.namedChildren ?? [];
   if (siblings.some((p) => p.type === "pair" && SIBLING_OPTIONS.has(keywordKey(p) ?? ""))) return true;
-  for (let n = pair.parent; n; n = n.parent) {
+  for (let n = parentOf(pair); n; n = parentOf(n)) {
     if (n.type !== "call") continue;
     const callee = remoteCallee(n);
     if (callee) return SUPERVISING_MODULES.has(callee.module);

@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import {
   assignments,
   callArguments,
@@ -26,7 +27,7 @@ export default defineRule({
     guideSection: "Task.Supervisor, Not Task.async",
     principle: "Use Task.Supervisor for: production code, graceful shutdown, observability.",
     premise:
-      "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done, not a helper whose only work is stopping another process, nor one whose result the spawner waits to receive — and with no comment right above saying why it lives outside the tree. A process that only logs is not a finding. A fire-and-forget process (its pid unused) doing several steps is high confidence; one whose pid the code keeps and manages, whose function handles and logs its own failure, or whose work is one call into another module (a broadcast, a cache reload: what it does is in the callee's file) is medium.",
+      "The guide: use Task.Supervisor for production code, graceful shutdown, observability. Evidence: work started with `spawn`/`Task.start` whose process nobody watches — not a start function's result, not monitored or trapped by its owner, not killed by it when done, not a helper whose only work is stopping another process, nor one whose result the spawner waits to receive — and with no comment right above saying why it lives outside the tree. A process that only logs, or that stops the node, is not a finding. A fire-and-forget process (its pid unused) doing several steps is high confidence; one whose pid the code keeps and manages, whose function handles and logs its own failure, or whose work is one call into another module, perhaps after a sleep (a broadcast, a cache reload, a delayed message: what it does is in the callee's file), is medium.",
     messages: {
       default:
         "This process runs outside the supervision tree: shutdown does not wait for it and its crash is only a log line. Start it with `Task.Supervisor.start_child/2` under a `Task.Supervisor` (or an Oban job, if the work must survive a restart).",
@@ -65,8 +66,8 @@ For work that must not be lost when the node stops, use a persistent job queue (
     if (!isProcessStart(report, module?.text, fun?.text ?? "", definedHere) || isStartResult(report) || isWatched(report)) return null;
     const body = enclosingBody(report);
     const work = spawnedWork(report);
-    // A process that only logs has nothing to lose half-done.
-    if (onlyLogs(work)) return null;
+    // A process that only logs has nothing to lose half-done; one that stops the node is the shutdown itself.
+    if (onlyLogs(work) || haltsTheNode(report, clause?.module?.functions)) return null;
     if ((fun?.text === "spawn_link" && trapsExits(report)) || hasBoundedLife(report) || onlyStopsProcesses(report) || isAwaitedBySpawner(report, body)) return null;
     // A linked process dies with its owner and crashes it: its life is the owner's, short of a clean shutdown.
     const linked = fun?.text === "spawn_link";
@@ -125,6 +126,18 @@ defmodule MyApp.Slack do
         5_000 -> Process.exit(pid, :kill)
       end
     end)
+  end
+end`,
+      },
+      {
+        note: "A process that stops the node is the shutdown itself: there is no tree left to supervise it.",
+        code: `
+defmodule MyApp.OS do
+  def shutdown, do: spawn(&halt/0)
+
+  defp halt do
+    Process.sleep(100)
+    System.halt(0)
   end
 end`,
       },
@@ -227,6 +240,14 @@ defmodule MyApp.Flags.Notifications do
     {:noreply, state}
   end
 
+  def mute(host, user) do
+    # ruleid: spawn-unsupervised (medium)
+    spawn(fn ->
+      :timer.sleep(500)
+      MyApp.Chat.send_to_host(host, "!mute #{user}")
+    end)
+  end
+
   def handle_cast({:fetch, address}, state) do
     # ruleid: spawn-unsupervised
     Task.start(fn ->
@@ -290,11 +311,32 @@ function isLogging(statement: SyntaxNode): boolean {
   return statement.type === "call" && remoteCallee(statement)?.module === "Logger";
 }
 
-/** One call into another module (`Phoenix.PubSub.broadcast(…)`, `Store.reload(name)`), and nothing else but logging. */
+/** `:timer.sleep(500)` before a delayed message: waiting, not work. */
+function isSleep(statement: SyntaxNode): boolean {
+  return isRemoteCall(statement, ":timer", ["sleep"]) || isRemoteCall(statement, "Process", ["sleep"]);
+}
+
+const HALTS = [
+  ["System", ["halt", "stop"]],
+  [":init", ["stop"]],
+  [":erlang", ["halt"]],
+] as const;
+
+/** `spawn(&halt/0)` where `halt/0` ends in `System.halt(0)`: the process stops the node; there is no tree left to supervise it. */
+function haltsTheNode(call: SyntaxNode, functions: ReadonlyMap<string, ReadonlyArray<{ body?: SyntaxNode | undefined }>> | undefined): boolean {
+  const spawned = effectiveArguments(call)[0];
+  if (!spawned) return false;
+  const captured = spawned.type === "unary_operator" ? spawned.namedChildren[0]?.childForFieldName("left") : null;
+  const local = captured?.type === "identifier" ? captured.text : captured ? localCallee(captured) : null;
+  const code = local ? (functions?.get(local) ?? []).flatMap((clause) => (clause.body ? [clause.body] : [])) : spawned.type === "anonymous_function" ? [spawned] : [];
+  return code.some((body) => body.descendantsOfType("call").some((c) => HALTS.some(([module, funs]) => isRemoteCall(c, module, funs))));
+}
+
+/** One call into another module (`Phoenix.PubSub.broadcast(…)`, `Store.reload(name)`), after a delay perhaps, and nothing else but logging. */
 function isOneRemoteCall(work: SpawnedWork): boolean {
   if (work === "one remote call") return true;
   if (!work) return false;
-  const statements = work.statements.filter((statement) => !isLogging(statement));
+  const statements = work.statements.filter((statement) => !isLogging(statement) && !isSleep(statement));
   const [only] = statements;
   if (statements.length !== 1 || only!.type !== "call" || remoteCallee(only!) === null) return false;
   // `Enum.each(users, &push/1)`: the work is the function handed over, not the call.
@@ -356,7 +398,7 @@ function enclosingBody(call: SyntaxNode): SyntaxNode {
 
 /** `{:ok, spawn_link(…)}`: a start function, whose caller — a supervisor — supervises the process (Task.Supervised does this). */
 function isStartResult(call: SyntaxNode): boolean {
-  const tuple = call.parent;
+  const tuple = parentOf(call);
   return tuple?.type === "tuple" && tuple.namedChildren[0]?.text === ":ok" && tuple.namedChildren[1]?.id === call.id;
 }
 
@@ -409,8 +451,7 @@ function monitorsSpawner(call: SyntaxNode, body: SyntaxNode, module: SyntaxNode)
 
 /** The names the statement holding `call` binds: `pid` in `pid = spawn(…)`, both in `{pid, ref} = …`. */
 function boundNames(call: SyntaxNode, body: SyntaxNode): string[] {
-  for (let node = call; node.parent && node.id !== body.id; node = node.parent) {
-    const parent = node.parent;
+  for (let node = call, parent = parentOf(node); parent && node.id !== body.id; node = parent, parent = parentOf(node)) {
     if (parent.type === "binary_operator" && operatorOf(parent) === "=" && parent.childForFieldName("right")?.id === node.id) {
       const left = parent.childForFieldName("left");
       return left ? (left.type === "identifier" ? [left] : left.descendantsOfType("identifier")).map((id) => id.text) : [];

@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { assignments, effectiveArguments, keywordKey } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
@@ -169,5 +170,7 @@ function childList(call: SyntaxNode, body: SyntaxNode | undefined): SyntaxNode[]
 
 /** `{Quantum.Executor, executor_opts}`: the child's arguments come from a variable. */
 function passesVariables(child: SyntaxNode): boolean {
-  return child.descendantsOfType("identifier").some((id) => !(id.parent?.type === "call" && id.parent.childForFieldName("target")?.id === id.id) && !["__MODULE__", "__ENV__"].includes(id.text));
+  return child
+    .descendantsOfType("identifier")
+    .some((id) => !(parentOf(id)?.type === "call" && parentOf(id)!.childForFieldName("target")?.id === id.id) && !["__MODULE__", "__ENV__"].includes(id.text));
 }

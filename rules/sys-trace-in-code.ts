@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { effectiveArguments, localCallee } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
@@ -121,7 +122,7 @@ const SYS_MENTION = /:sys\b|\bsys\.(get_state|replace_state|install)/;
 
 /** Inside `try … catch`/`rescue`, or in a function with a `catch` clause of its own. */
 function isCaught(call: SyntaxNode): boolean {
-  for (let n: SyntaxNode | null = call.parent; n; n = n.parent) {
+  for (let n: SyntaxNode | null = parentOf(call); n; n = parentOf(n)) {
     if (
       n.type === "call" &&
       (localCallee(n) === "try" || /^defp?$/.test(localCallee(n) ?? "")) &&

@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { definitionBody, effectiveArguments, enclosingDefinition, isPipedInto, isRemoteCall, localCallee, operatorOf } from "../src/engine/elixir.js";
 import { isWithin } from "../src/engine/otp.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
@@ -135,18 +136,18 @@ function awaitsIn(scopes: readonly SyntaxNode[]): SyntaxNode[][] {
 
 /** `Task.async(…) |> Task.await()` or `Task.await(Task.async(…))`. */
 function isAwaitedDirectly(async: SyntaxNode): boolean {
-  const pipe = async.parent;
+  const pipe = parentOf(async);
   if (pipe?.type === "binary_operator" && operatorOf(pipe) === "|>") {
     const right = pipe.childForFieldName("right");
     return right !== null && isPipedInto(right) && isRemoteCall(right, "Task", AWAITS);
   }
-  const outer = async.parent?.parent;
+  const outer = parentOf(parentOf(async));
   return outer !== null && outer !== undefined && isRemoteCall(outer, "Task", AWAITS);
 }
 
 /** `t` in `t = Task.async(…)`. */
 function boundVariable(call: SyntaxNode): string | undefined {
-  const parent = call.parent;
+  const parent = parentOf(call);
   if (parent?.type !== "binary_operator" || operatorOf(parent) !== "=") return undefined;
   const left = parent.childForFieldName("left");
   return left?.type === "identifier" ? left.text : undefined;

@@ -1,3 +1,4 @@
+import { parentOf } from "../src/engine/parents.js";
 import { callArguments, effectiveArguments, isFunctionCapture, isRemoteCall, localCallee, operatorOf } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
@@ -281,6 +282,15 @@ defmodule MyApp.Importer do
 
   def handle_info({:DOWN, _ref, :process, _pid, reason}, state), do: {:noreply, %{state | task: nil, error: reason}}
 
+  def handle_info(event, state) do
+    # ruleid: task-async-unsupervised
+    Task.async(fn -> Hooks.run(event) end) |> Task.await(15_000)
+  catch
+    :exit, {:timeout, _} ->
+      Logger.error("hook timed out")
+      {:noreply, state}
+  end
+
   def handle_cast({:refresh, ids}, state) do
     results =
       ids
@@ -320,9 +330,9 @@ end`,
  */
 function isAwaited(async: SyntaxNode, clause: FunctionClause): boolean {
   const awaits = clause.body!.descendantsOfType("call").filter((call) => isRemoteCall(call, "Task", AWAITS));
-  for (let n: SyntaxNode | null = async; n && n.id !== clause.body!.id; n = n.parent) {
+  for (let n: SyntaxNode | null = async; n && n.id !== clause.body!.id; n = parentOf(n)) {
     if (awaits.some((a) => a.startIndex <= n!.startIndex && n!.endIndex <= a.endIndex)) return true;
-    const parent = n.parent;
+    const parent = parentOf(n);
     if (parent?.type === "binary_operator" && operatorOf(parent) === "|>" && parent.childForFieldName("left")?.id === n.id) {
       const right = parent.childForFieldName("right");
       if (right && isRemoteCall(right, "Task", AWAITS)) return true;
@@ -381,16 +391,17 @@ function handlers(tryCall: SyntaxNode): string {
 }
 
 /**
- * A `{:exit, reason} ->` clause that carries on (logs, retries, falls back) rather than raising
+ * A `{:exit, reason} ->` clause (or a `catch :exit, reason ->`) that carries on (logs, retries, falls back) rather than raising
  * again: in the function, or in a local helper it hands its tasks to. A bare
  * `Task.yield(t, ms) || Task.shutdown(t)` is the run-with-a-timeout idiom, not failure handling.
  */
 function handlesExits(clause: FunctionClause, model: FileModel): boolean {
   const survivesIn = (body: SyntaxNode | undefined) =>
     body?.descendantsOfType("stab_clause").some((stab) => {
-      // `{:exit, reason}`, also inside `{task, {:exit, reason}}` from `yield_many`.
+      // `{:exit, reason}`, also inside `{task, {:exit, reason}}` from `yield_many`; or `catch :exit, reason ->` around the await.
       const pattern = stab.childForFieldName("left");
-      if (!pattern?.descendantsOfType("tuple").some((tuple) => tuple.namedChildren[0]?.text === ":exit")) return false;
+      const caught = parentOf(stab)?.type === "catch_block" && pattern?.namedChildren[0]?.text === ":exit";
+      if (!caught && !pattern?.descendantsOfType("tuple").some((tuple) => tuple.namedChildren[0]?.text === ":exit")) return false;
       const handler = stab.childForFieldName("right");
       return !handler?.descendantsOfType("call").some((call) => ["raise", "reraise", "exit", "throw"].includes(localCallee(call) ?? ""));
     }) ?? false;

@@ -1,3 +1,4 @@
+import { parentOf } from "./parents.js";
 import {
   assignments,
   callArguments,
@@ -206,9 +207,9 @@ function isCaptureArgument(node: SyntaxNode): boolean {
 
 /** `names` for `&1` in `names |> Enum.map(&String.to_atom(&1))`: what the capture is applied to. */
 function enumerated(argument: SyntaxNode): SyntaxNode | undefined {
-  let capture = argument.parent;
-  while (capture && !(capture.type === "unary_operator" && operatorOf(capture) === "&")) capture = capture.parent;
-  const call = capture?.parent?.parent;
+  let capture = parentOf(argument);
+  while (capture && !(capture.type === "unary_operator" && operatorOf(capture) === "&")) capture = parentOf(capture);
+  const call = parentOf(parentOf(capture));
   if (!call || remoteCallee(call)?.module !== "Enum") return undefined;
   return effectiveArguments(call)[0];
 }
@@ -274,7 +275,7 @@ function bindingSources(body: SyntaxNode, name: string): SyntaxNode[] {
         ?.descendantsOfType("identifier")
         .some((id) => id.text === name),
     )
-    .map((clause) => clause.parent?.parent)
+    .map((clause) => parentOf(parentOf(clause)))
     .filter((call) => call !== null && call !== undefined && localCallee(call) === "case")
     .map((call) => callArguments(call!)[0]);
   return [...assigned, ...matched].filter((source): source is SyntaxNode => source !== null && source !== undefined);
@@ -290,7 +291,7 @@ function isCount(value: SyntaxNode): boolean {
 /** The guards of the clauses (`def`, `fn`, `case`…) and the conditions of the `if`s that enclose a node. */
 function guardsAround(node: SyntaxNode): SyntaxNode[] {
   const guards: SyntaxNode[] = [];
-  for (let n = node.parent; n; n = n.parent) {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
     const head = n.type === "stab_clause" ? n.childForFieldName("left") : undefined;
     const guard =
       head?.type === "binary_operator" && operatorOf(head) === "when"
@@ -367,15 +368,15 @@ function isReturnedBy(value: SyntaxNode, body: SyntaxNode): boolean {
 function asOptionDefault(value: SyntaxNode): SyntaxNode {
   let current = value;
   for (;;) {
-    const parent = current.parent;
+    const parent = parentOf(current);
     if (parent?.type === "binary_operator" && operatorOf(parent) === "||" && parent.childForFieldName("right")?.id === current.id) {
       current = parent;
       continue;
     }
-    const stab = parent?.type === "body" ? parent.parent : null;
-    const fn = stab?.type === "stab_clause" ? stab.parent : null;
+    const stab = parent?.type === "body" ? parentOf(parent) : null;
+    const fn = stab?.type === "stab_clause" ? parentOf(stab) : null;
     const holder = fn?.type === "anonymous_function" ? fn : current;
-    const call = holder.parent?.type === "arguments" ? holder.parent.parent : null;
+    const call = parentOf(holder)?.type === "arguments" ? parentOf(parentOf(holder)) : null;
     if (call && (isRemoteCall(call, "Keyword", ["get", "get_lazy"]) || isRemoteCall(call, "Map", ["get", "get_lazy"])) && effectiveArguments(call)[2]?.id === holder.id) {
       current = call;
       continue;
@@ -385,7 +386,7 @@ function asOptionDefault(value: SyntaxNode): SyntaxNode {
 }
 
 function isTableNameSlot(value: SyntaxNode): boolean {
-  const call = value.parent?.type === "arguments" ? value.parent.parent : null;
+  const call = parentOf(value)?.type === "arguments" ? parentOf(parentOf(value)) : null;
   if (!call || !isRemoteCall(call, ":ets", ["new"])) return false;
   const args = effectiveArguments(call);
   return args[0]?.id === value.id && (args[1]?.text.includes(":named_table") ?? false);
@@ -409,7 +410,7 @@ const ADDRESSING: ReadonlyArray<[module: string, funs: readonly string[]]> = [
 export function isNameReference(node: SyntaxNode): boolean {
   return (
     nameUse(node, (value) => {
-      const call = value.parent?.type === "arguments" ? value.parent.parent : null;
+      const call = parentOf(value)?.type === "arguments" ? parentOf(parentOf(value)) : null;
       if (!call || effectiveArguments(call)[0]?.id !== value.id) return false;
       if (localCallee(call) === "send" || localCallee(call) === "defmodule") return true;
       if (ADDRESSING.some(([module, funs]) => isRemoteCall(call, module, funs))) return true;
@@ -430,15 +431,15 @@ export function atomInputs(node: SyntaxNode): SyntaxNode[] {
 /** The whole expression whose value the node produces: `x |> String.to_atom()` for the call. */
 function outermostPipe(node: SyntaxNode): SyntaxNode {
   let value = node;
-  while (value.parent?.type === "binary_operator" && operatorOf(value.parent) === "|>" && value.parent.childForFieldName("right")?.id === value.id) {
-    value = value.parent;
+  for (let parent = parentOf(value); parent?.type === "binary_operator" && operatorOf(parent) === "|>" && parent.childForFieldName("right")?.id === value.id; parent = parentOf(value)) {
+    value = parent;
   }
   return value;
 }
 
 /** `v` in `v = <value>`. */
 function boundVariable(value: SyntaxNode): string | undefined {
-  const parent = value.parent;
+  const parent = parentOf(value);
   if (parent?.type !== "binary_operator" || operatorOf(parent) !== "=") return undefined;
   if (parent.childForFieldName("right")?.id !== value.id) return undefined;
   const left = parent.childForFieldName("left");
@@ -446,12 +447,12 @@ function boundVariable(value: SyntaxNode): string | undefined {
 }
 
 function isNameSlot(value: SyntaxNode): boolean {
-  const parent = value.parent;
+  const parent = parentOf(value);
   if (!parent) return false;
   if (parent.type === "pair") return keywordKey(parent) === "name" && parent.childForFieldName("value")?.id === value.id;
   if (parent.type === "tuple" && parent.namedChildren[0]?.text === ":global") return isNameSlot(parent);
   if (parent.type !== "arguments") return false;
-  const call = parent.parent;
+  const call = parentOf(parent);
   if (!call) return false;
   const args = effectiveArguments(call);
   const position = args.findIndex((arg) => arg.id === value.id);
@@ -506,8 +507,8 @@ function isNameConstruction(node: SyntaxNode, inputs: readonly SyntaxNode[]): bo
 
 /** `Enum.map(list, &String.to_atom/1)`: the capture converts the elements of `list`. */
 function capturedCollection(capture: SyntaxNode): SyntaxNode[] {
-  let call: SyntaxNode | null = capture.parent;
-  while (call && call.type !== "call") call = call.parent;
+  let call: SyntaxNode | null = parentOf(capture);
+  while (call && call.type !== "call") call = parentOf(call);
   const collection = call ? effectiveArguments(call)[0] : undefined;
   return collection && !collection.text.includes(capture.text) ? [collection] : [];
 }

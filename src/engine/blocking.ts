@@ -1,3 +1,4 @@
+import { parentOf } from "./parents.js";
 import { callArguments, isDefinition, localCallee, remoteCallee } from "./elixir.js";
 import type { SyntaxNode } from "./parser.js";
 
@@ -43,7 +44,7 @@ export function isBlocking(call: SyntaxNode): boolean {
 function isMailboxFlush(receive: SyntaxNode): boolean {
   const after = receive.namedChildren.find((c) => c.type === "do_block")?.namedChildren.find((c) => c.type === "after_block");
   if (after?.namedChildren[0]?.childForFieldName("left")?.text === "0") return true;
-  for (let n = receive.parent; n && !isDefinition(n); n = n.parent) {
+  for (let n = parentOf(receive); n && !isDefinition(n); n = parentOf(n)) {
     if ((localCallee(n) === "if" || localCallee(n) === "case") && /cancel_timer/.test(callArguments(n)[0]?.text ?? "")) return true;
   }
   return false;

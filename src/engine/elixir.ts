@@ -1,3 +1,4 @@
+import { parentOf } from "./parents.js";
 import type { SyntaxNode } from "./parser.js";
 
 /**
@@ -40,7 +41,7 @@ export function callArguments(node: SyntaxNode): SyntaxNode[] {
 
 /** True when the call is the right side of `|>`: its first argument is the pipe's left side. */
 export function isPipedInto(node: SyntaxNode): boolean {
-  const parent = node.parent;
+  const parent = parentOf(node);
   return parent?.type === "binary_operator" && operatorOf(parent) === "|>" && parent.childForFieldName("right")?.id === node.id;
 }
 
@@ -48,15 +49,16 @@ export function isPipedInto(node: SyntaxNode): boolean {
 export function effectiveArguments(node: SyntaxNode): SyntaxNode[] {
   const own = callArguments(node);
   if (!isPipedInto(node)) return own;
-  const piped = node.parent!.childForFieldName("left");
+  const piped = parentOf(node)!.childForFieldName("left");
   return piped ? [piped, ...own] : own;
 }
 
 /** `&Mod.fun/1`: the call names a function without calling it. */
 export function isFunctionCapture(call: SyntaxNode): boolean {
-  const slash = call.parent;
+  const slash = parentOf(call);
   if (slash?.type !== "binary_operator" || operatorOf(slash) !== "/" || slash.childForFieldName("left")?.id !== call.id) return false;
-  return slash.parent?.type === "unary_operator" && operatorOf(slash.parent) === "&";
+  const capture = parentOf(slash);
+  return capture?.type === "unary_operator" && operatorOf(capture) === "&";
 }
 
 export function operatorOf(node: SyntaxNode): string | undefined {
@@ -86,7 +88,7 @@ export function isDefinition(node: SyntaxNode): boolean {
 
 /** The `def`/`defp`/`defmacro`… call that encloses a node, if any. */
 export function enclosingDefinition(node: SyntaxNode): SyntaxNode | null {
-  for (let n = node.parent; n; n = n.parent) {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
     const name = localCallee(n);
     if (name && (FUNCTION_DEFINITIONS.has(name) || COMPILE_TIME_DEFINITIONS.has(name))) return n;
     if (name === "defmodule") return null;
@@ -96,7 +98,7 @@ export function enclosingDefinition(node: SyntaxNode): SyntaxNode | null {
 
 /** The `defmodule` call that encloses a node, if any. */
 export function enclosingModule(node: SyntaxNode): SyntaxNode | null {
-  for (let n = node.parent; n; n = n.parent) if (localCallee(n) === "defmodule") return n;
+  for (let n = parentOf(node); n; n = parentOf(n)) if (localCallee(n) === "defmodule") return n;
   return null;
 }
 
@@ -177,7 +179,7 @@ export function assignments(body: SyntaxNode, operator: "=" | "<-" = "="): Array
 
 /** Identifier nodes named `name` below `node` that are variables, not the names of called functions. */
 export function identifierUses(node: SyntaxNode, name: string): SyntaxNode[] {
-  return node.descendantsOfType("identifier").filter((n) => n.text === name && localCallee(n.parent!) === null);
+  return node.descendantsOfType("identifier").filter((n) => n.text === name && localCallee(parentOf(n)!) === null);
 }
 
 /**

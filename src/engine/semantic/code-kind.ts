@@ -1,3 +1,4 @@
+import { parentOf } from "../parents.js";
 import { callArguments, localCallee, remoteCallee } from "../elixir.js";
 import type { FileKind } from "../file-kind.js";
 import type { SyntaxNode } from "../parser.js";
@@ -116,7 +117,7 @@ export class CodeKinds {
  * tests or development, wherever it sits.
  */
 function environmentBranch(node: SyntaxNode): CodeKind | undefined {
-  for (let n = node.parent; n; n = n.parent) {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
     const name = localCallee(n);
     if (name !== "if" && name !== "unless") continue;
     const condition = callArguments(n)[0]?.text ?? "";
@@ -145,7 +146,7 @@ function toolingCall(body: SyntaxNode): CodeKind | undefined {
 
 /** `if Code.ensure_loaded?(Mix) do Mix.… end`: the code also runs where Mix is absent. */
 function isOptionalUse(call: SyntaxNode): boolean {
-  for (let n = call.parent; n; n = n.parent) {
+  for (let n = parentOf(call); n; n = parentOf(n)) {
     if (localCallee(n) === "if" && /\b(Code\.ensure_loaded\??|function_exported\?)\(/.test(callArguments(n)[0]?.text ?? "")) return true;
   }
   return false;

@@ -1,3 +1,4 @@
+import { parentOf } from "../parents.js";
 import { compileQuery, type SyntaxNode } from "../parser.js";
 import type { FileModel } from "./file-model.js";
 
@@ -137,10 +138,12 @@ export class Comments {
 }
 
 /** The first row of the statement holding the node: the expression directly inside a block or body. */
+const STATEMENT_HOLDERS = new Set(["do_block", "body", "source", "stab_clause", "else_block", "after_block", "rescue_block", "catch_block"]);
+
 function statementRow(node: SyntaxNode): number {
   let statement = node;
-  while (statement.parent && !["do_block", "body", "source", "stab_clause", "else_block", "after_block", "rescue_block", "catch_block"].includes(statement.parent.type)) {
-    statement = statement.parent;
+  for (let parent = parentOf(statement); parent && !STATEMENT_HOLDERS.has(parent.type); parent = parentOf(statement)) {
+    statement = parent;
   }
   return statement.startPosition.row;
 }

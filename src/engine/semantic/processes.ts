@@ -1,3 +1,4 @@
+import { parentOf } from "../parents.js";
 import { localCallee, operatorOf, remoteCallee } from "../elixir.js";
 import type { SyntaxNode } from "../parser.js";
 import type { FileModel, FunctionClause, ModuleInfo } from "./file-model.js";
@@ -38,9 +39,9 @@ const CALLBACKS = new Set([
 /** True when the node sits in a function literal that another process runs (`spawn(fn -> … end)`). */
 export function isInSpawnedFunction(node: SyntaxNode, clause: FunctionClause | undefined): boolean {
   const stop = clause?.node.id;
-  for (let n: SyntaxNode | null = node; n && n.id !== stop; n = n.parent) {
+  for (let n: SyntaxNode | null = node; n && n.id !== stop; n = parentOf(n)) {
     if (n.type !== "anonymous_function" && !(n.type === "unary_operator" && operatorOf(n) === "&")) continue;
-    const call = n.parent?.type === "arguments" ? n.parent.parent : null;
+    const call = parentOf(n)?.type === "arguments" ? parentOf(parentOf(n)) : null;
     if (call && isSpawningCall(call)) return true;
   }
   return false;

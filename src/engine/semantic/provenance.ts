@@ -1,3 +1,4 @@
+import { parentOf } from "../parents.js";
 import { callArguments, effectiveArguments, isStaticValue, localCallee, operatorOf, remoteCallee } from "../elixir.js";
 import type { SyntaxNode } from "../parser.js";
 import type { FileModel, FunctionClause } from "./file-model.js";
@@ -153,9 +154,9 @@ export class Provenance {
 
   /** `&1` in `Enum.map(list, &String.to_atom(&1))`: an element of `list`. */
   private captureOrigin(argument: SyntaxNode, depth: number): Origin {
-    let capture = argument.parent;
-    while (capture && !(capture.type === "unary_operator" && operatorOf(capture) === "&")) capture = capture.parent;
-    const call = capture?.parent?.parent;
+    let capture = parentOf(argument);
+    while (capture && !(capture.type === "unary_operator" && operatorOf(capture) === "&")) capture = parentOf(capture);
+    const call = parentOf(parentOf(capture));
     const callee = call ? remoteCallee(call) : null;
     if (!call || !callee || !ENUMERATING.test(`${callee.module}.${callee.fun}`)) return "unknown";
     const list = effectiveArguments(call)[0];
@@ -215,7 +216,7 @@ export class Provenance {
     const found = new Map<string, Binding[]>();
     const add = (pattern: SyntaxNode, value: SyntaxNode | undefined, kind: Binding["kind"], scope: SyntaxNode) => {
       const names =
-        pattern.type === "identifier" ? [pattern] : pattern.descendantsOfType("identifier").filter((id) => id.parent?.type !== "call" || id.parent.childForFieldName("target")?.id !== id.id);
+        pattern.type === "identifier" ? [pattern] : pattern.descendantsOfType("identifier").filter((id) => parentOf(id)?.type !== "call" || parentOf(id)!.childForFieldName("target")?.id !== id.id);
       for (const id of names) {
         const list = found.get(id.text);
         const binding: Binding = { pattern: id, value, kind, scope };
@@ -255,7 +256,7 @@ function throughCall(origin: Origin, name: string | null): Origin {
 
 /** `when x in @allowed`, `when is_atom(x)`: a guard of an enclosing clause that bounds the variable. */
 function guardsBound(variable: SyntaxNode): boolean {
-  for (let n = variable.parent; n; n = n.parent) {
+  for (let n = parentOf(variable); n; n = parentOf(n)) {
     const guard = n.type === "stab_clause" ? n.childForFieldName("left") : localCallee(n) === "def" || localCallee(n) === "defp" ? callArguments(n)[0] : undefined;
     const when =
       guard?.type === "binary_operator" && operatorOf(guard) === "when"
@@ -278,14 +279,14 @@ function guardsBound(variable: SyntaxNode): boolean {
 function subjectOf(stab: SyntaxNode): SyntaxNode | undefined {
   const enumerated = enumeratedBy(stab);
   if (enumerated) return enumerated;
-  const call = stab.parent?.parent;
+  const call = parentOf(parentOf(stab));
   return call && localCallee(call) === "case" ? callArguments(call)[0] : undefined;
 }
 
 function enumeratedBy(stab: SyntaxNode): SyntaxNode | undefined {
-  const fn = stab.parent;
+  const fn = parentOf(stab);
   if (fn?.type !== "anonymous_function") return undefined;
-  const call = fn.parent?.parent;
+  const call = parentOf(parentOf(fn));
   const callee = call ? remoteCallee(call) : null;
   return call && callee && ENUMERATING.test(`${callee.module}.${callee.fun}`) ? effectiveArguments(call)[0] : undefined;
 }
