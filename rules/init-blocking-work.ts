@@ -1,10 +1,9 @@
-import { parentOf } from "../src/engine/parents.js";
 import { isBlocking } from "../src/engine/blocking.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
-import { operatorOf, remoteCallee } from "../src/engine/elixir.js";
+import { remoteCallee } from "../src/engine/elixir.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
 import type { FunctionClause } from "../src/engine/semantic/file-model.js";
-import { isInSpawnedFunction } from "../src/engine/semantic/processes.js";
+import { callsGivenFunctionsAround, isInSpawnedFunction } from "../src/engine/semantic/processes.js";
 
 /** Servers that start other GenServers: their `init/1` is not the one a caller waits on. */
 const SERVER_BEHAVIOURS = new Set(["GenServer", "Agent", "GenStage"]);
@@ -221,12 +220,8 @@ const RUNS_INLINE = new Set(["Enum", "List", "Map", "MapSet", "Keyword", "Stream
  * A function given to `Enum.map` and its kin runs right away.
  */
 function isHandedOff(node: SyntaxNode, clause: FunctionClause): boolean {
-  for (let n: SyntaxNode | null = node; n && n.id !== clause.node.id; n = parentOf(n)) {
-    const isFunction = n.type === "anonymous_function" || (n.type === "unary_operator" && operatorOf(n) === "&");
-    const call = isFunction && parentOf(n)?.type === "arguments" ? parentOf(parentOf(n)) : null;
-    if (!call) continue;
+  return callsGivenFunctionsAround(node, clause).some((call) => {
     const callee = remoteCallee(call);
-    if (callee && !RUNS_INLINE.has(callee.module)) return true;
-  }
-  return false;
+    return callee !== null && !RUNS_INLINE.has(callee.module);
+  });
 }

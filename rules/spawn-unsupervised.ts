@@ -16,6 +16,8 @@ import {
 } from "../src/engine/elixir.js";
 import type { SyntaxNode } from "../src/engine/parser.js";
 import { defineRule, PRODUCTION } from "../src/engine/rule.js";
+import type { ModuleInfo } from "../src/engine/semantic/file-model.js";
+import { isSpawningCall } from "../src/engine/semantic/processes.js";
 
 const LOCAL_SPAWNS = new Set(["spawn", "spawn_link"]);
 
@@ -67,7 +69,7 @@ For work that must not be lost when the node stops, use a persistent job queue (
     const body = enclosingBody(report);
     const work = spawnedWork(report);
     // A process that only logs has nothing to lose half-done; one that stops the node is the shutdown itself.
-    if (onlyLogs(work) || haltsTheNode(report, clause?.module?.functions)) return null;
+    if (onlyLogs(work) || haltsTheNode(report, clause?.module)) return null;
     if ((fun?.text === "spawn_link" && trapsExits(report)) || hasBoundedLife(report) || onlyStopsProcesses(report) || isAwaitedBySpawner(report, body)) return null;
     // A linked process dies with its owner and crashes it: its life is the owner's, short of a clean shutdown.
     const linked = fun?.text === "spawn_link";
@@ -323,12 +325,12 @@ const HALTS = [
 ] as const;
 
 /** `spawn(&halt/0)` where `halt/0` ends in `System.halt(0)`: the process stops the node; there is no tree left to supervise it. */
-function haltsTheNode(call: SyntaxNode, functions: ReadonlyMap<string, ReadonlyArray<{ body?: SyntaxNode | undefined }>> | undefined): boolean {
+function haltsTheNode(call: SyntaxNode, module: ModuleInfo | undefined): boolean {
   const spawned = effectiveArguments(call)[0];
   if (!spawned) return false;
   const captured = spawned.type === "unary_operator" ? spawned.namedChildren[0]?.childForFieldName("left") : null;
   const local = captured?.type === "identifier" ? captured.text : captured ? localCallee(captured) : null;
-  const code = local ? (functions?.get(local) ?? []).flatMap((clause) => (clause.body ? [clause.body] : [])) : spawned.type === "anonymous_function" ? [spawned] : [];
+  const code = local ? (module?.functions.get(local) ?? []).flatMap((clause) => (clause.body ? [clause.body] : [])) : spawned.type === "anonymous_function" ? [spawned] : [];
   return code.some((body) => body.descendantsOfType("call").some((c) => HALTS.some(([module, funs]) => isRemoteCall(c, module, funs))));
 }
 
@@ -341,12 +343,7 @@ function isOneRemoteCall(work: SpawnedWork): boolean {
   if (statements.length !== 1 || only!.type !== "call" || remoteCallee(only!) === null) return false;
   // `Enum.each(users, &push/1)`: the work is the function handed over, not the call.
   const handsOverWork = callArguments(only!).some((arg) => arg.type === "anonymous_function" || (arg.type === "unary_operator" && operatorOf(arg) === "&"));
-  return !handsOverWork && !isSpawnCall(only!);
-}
-
-function isSpawnCall(call: SyntaxNode): boolean {
-  const callee = remoteCallee(call);
-  return callee !== null && ["Task", "Process", "Kernel"].includes(callee.module) && /^(start|spawn|async)/.test(callee.fun);
+  return !handsOverWork && !isSpawningCall(only!);
 }
 
 /** The module traps exits: the owner outlives and watches the processes it links to. */

@@ -38,13 +38,22 @@ const CALLBACKS = new Set([
 
 /** True when the node sits in a function literal that another process runs (`spawn(fn -> … end)`). */
 export function isInSpawnedFunction(node: SyntaxNode, clause: FunctionClause | undefined): boolean {
+  return callsGivenFunctionsAround(node, clause).some(isSpawningCall);
+}
+
+/**
+ * The calls that the function literals around the node (within its clause) are handed to,
+ * innermost first: `Task.start` for `Task.start(fn -> … end)`, `Enum.map` for `Enum.map(xs, &f/1)`.
+ */
+export function callsGivenFunctionsAround(node: SyntaxNode, clause: FunctionClause | undefined): SyntaxNode[] {
+  const calls: SyntaxNode[] = [];
   const stop = clause?.node.id;
   for (let n: SyntaxNode | null = node; n && n.id !== stop; n = parentOf(n)) {
     if (n.type !== "anonymous_function" && !(n.type === "unary_operator" && operatorOf(n) === "&")) continue;
     const call = parentOf(n)?.type === "arguments" ? parentOf(parentOf(n)) : null;
-    if (call && isSpawningCall(call)) return true;
+    if (call) calls.push(call);
   }
-  return false;
+  return calls;
 }
 
 export function isSpawningCall(call: SyntaxNode): boolean {
